@@ -1,0 +1,113 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Dependencies point one way: routers → services → ports ← adapters; only main/app know all. */
+const layering = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'e2e/screenshots/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { attributes: false } },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/only-throw-error': 'error',
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: layering([
+      {
+        regex: '^(?!zod$|\\./)',
+        message: 'shared/ imports zod and itself only: it runs in the browser and in Node.',
+      },
+    ]),
+  },
+  {
+    files: ['server/services/**/*.ts', 'server/ports/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.contract.ts'],
+    rules: layering([
+      {
+        group: ['mongoose', 'mongodb', '@trpc/*', 'livekit-server-sdk'],
+        message: 'Services and ports stay free of drivers and tRPC: go through a port.',
+      },
+      {
+        group: ['**/adapters/**', '**/routers/**', '**/livekit/**', '**/db/**'],
+        message: 'Services and ports depend on ports only; main/app wire the adapters.',
+      },
+    ]),
+  },
+  {
+    files: ['server/routers/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: layering([
+      { group: ['mongoose', 'mongodb', 'livekit-server-sdk'], message: 'Routers call services.' },
+      {
+        group: ['**/adapters/**', '**/db/**', '**/livekit/**'],
+        message: 'Routers call services, never adapters.',
+      },
+    ]),
+  },
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/livekit/**', '**/*.test.ts'],
+    rules: layering([
+      { group: ['livekit-server-sdk'], message: 'Only server/livekit/ talks to LiveKit.' },
+    ]),
+  },
+  {
+    files: ['client/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '!**/server/routers/_app.ts'],
+              message: 'The client imports shared/ and `import type { AppRouter }` only.',
+            },
+            {
+              group: ['mongoose', 'mongodb', 'livekit-server-sdk', 'node:*'],
+              message: 'Server-only package in the browser bundle.',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/routers/_app.ts'],
+              allowTypeImports: true,
+              message: 'Only `import type { AppRouter }` from the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,170 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { AgentConfig } from '../../../shared/agent.schema.ts';
+import { ConflictError, ServiceUnavailableError } from '../../errors.ts';
+import type {
+  AgentListQuery,
+  AgentRecord,
+  AgentRecordPatch,
+  AgentStore,
+} from '../../ports/agent-store.port.ts';
+import { agentModel, type AgentDocument } from './agent.model.ts';
+
+export const DATABASE_UNAVAILABLE = 'The database is not answering; try again in a moment';
+
+/** The explicit mapper from a lean document: nothing Mongoose-shaped leaves this file. */
+export function toAgentRecord(doc: AgentDocument): AgentRecord {
+  return {
+    id: doc._id.toHexString(),
+    name: doc.name,
+    description: doc.description ?? '',
+    config: (doc.config ?? {}) as AgentConfig,
+    version: doc.version,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    deletedAt: doc.deletedAt ?? null,
+  };
+}
+
+export interface MongooseAgentStore extends AgentStore {
+  /** Creates the indexes the queries rely on (idempotent). */
+  ensureIndexes(): Promise<void>;
+}
+
+export function createMongooseAgentStore(connection: Connection): MongooseAgentStore {
+  const Agents = agentModel(connection);
+  const liveById = (id: string) => ({ _id: new mongoose.Types.ObjectId(id), deletedAt: null });
+
+  return {
+    ensureIndexes: () =>
+      translate(async () => {
+        await Agents.createCollection().catch(ignoreAlreadyExists);
+        await Agents.createIndexes();
+      }),
+
+    list: ({ limit, after, nameContains }: AgentListQuery) =>
+      translate(async () => {
+        const filter: mongoose.QueryFilter<AgentDocument> = { deletedAt: null };
+        if (nameContains) filter.name = { $regex: escapeRegex(nameContains), $options: 'i' };
+        if (after) {
+          const afterId = new mongoose.Types.ObjectId(after.id);
+          filter.$or = [
+            { createdAt: { $lt: after.createdAt } },
+            { createdAt: after.createdAt, _id: { $lt: afterId } },
+          ];
+        }
+        const docs = await Agents.find(filter)
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(limit)
+          .lean<AgentDocument[]>()
+          .exec();
+        return docs.map(toAgentRecord);
+      }),
+
+    get: (id) =>
+      translate(async () => {
+        const doc = await Agents.findOne(liveById(id)).lean<AgentDocument>().exec();
+        return doc ? toAgentRecord(doc) : null;
+      }),
+
+    create: (input) =>
+      translate(async () => {
+        const doc = await Agents.create({ ...input, version: 1, deletedAt: null });
+        return toAgentRecord(doc.toObject<AgentDocument>());
+      }),
+
+    update: (id, patch: AgentRecordPatch, expectedVersion) =>
+      translate(async () => {
+        const filter: mongoose.QueryFilter<AgentDocument> = liveById(id);
+        if (expectedVersion !== undefined) filter.version = expectedVersion;
+        const set: Record<string, unknown> = {};
+        if (patch.name !== undefined) set.name = patch.name;
+        if (patch.description !== undefined) set.description = patch.description;
+        if (patch.config !== undefined) set.config = patch.config;
+        // One conditional write: the version check and the change cannot be interleaved.
+        const doc = await Agents.findOneAndUpdate(
+          filter,
+          { $set: set, $inc: { version: 1 } },
+          { returnDocument: 'after', runValidators: true },
+        )
+          .lean<AgentDocument>()
+          .exec();
+        if (doc) return { status: 'updated' as const, agent: toAgentRecord(doc) };
+        // The write already failed atomically; this read only explains why.
+        const current = await Agents.findOne(liveById(id)).lean<AgentDocument>().exec();
+        return current
+          ? { status: 'conflict' as const, currentVersion: current.version }
+          : { status: 'not_found' as const };
+      }),
+
+    softDelete: (id, at) =>
+      translate(async () => {
+        const doc = await Agents.findOneAndUpdate(
+          liveById(id),
+          { $set: { deletedAt: at } },
+          { returnDocument: 'after', timestamps: true },
+        )
+          .lean<AgentDocument>()
+          .exec();
+        return doc ? toAgentRecord(doc) : null;
+      }),
+
+    ping: () =>
+      translate(async () => {
+        const db = connection.db;
+        if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
+          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE);
+        }
+        await db.admin().ping();
+      }),
+  };
+}
+
+/** Literal text for `$regex`: the user's query is never interpreted as a pattern. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+function ignoreAlreadyExists(error: unknown): void {
+  if ((error as { codeName?: string }).codeName === 'NamespaceExists') return;
+  if ((error as { code?: number }).code === 48) return;
+  throw error;
+}
+
+const OUTAGE_ERROR_NAMES = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'PoolClosedError',
+  'PoolClearedError',
+  'PoolClearedOnNetworkError',
+]);
+
+/** Driver failures become AppErrors: an outage is a quick SERVICE_UNAVAILABLE, 11000 a CONFLICT. */
+async function translate<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof ServiceUnavailableError) throw error;
+    if ((error as { code?: unknown }).code === 11000) {
+      throw new ConflictError('A document with the same key already exists', { cause: error });
+    }
+    if (isOutage(error)) throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, { cause: error });
+    throw error;
+  }
+}
+
+function isOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (OUTAGE_ERROR_NAMES.has(error.name)) return true;
+  // With bufferCommands off, Mongoose refuses operations while it is not connected.
+  if (
+    error.name === 'MongooseError' &&
+    /initial connection|not connected|client was closed/i.test(error.message)
+  )
+    return true;
+  const labels = (error as { errorLabels?: unknown }).errorLabels;
+  return Array.isArray(labels) && labels.includes('ResetPool');
+}

@@ -1,0 +1,51 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+
+export const AGENTS_COLLECTION = 'agents';
+
+/**
+ * `agents` documents. `config` is one JSON blob (adding a field inside it needs no change here:
+ * the README's "Case A"). `version` is ours, for optimistic concurrency; Mongoose's `__v` is off.
+ */
+export const agentMongooseSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    config: { type: Schema.Types.Mixed, default: () => ({}) },
+    version: { type: Number, required: true, default: 1 },
+    deletedAt: { type: Date, default: null },
+  },
+  {
+    collection: AGENTS_COLLECTION,
+    timestamps: true,
+    versionKey: false,
+    // Keep `{}` configs and empty objects inside them exactly as given.
+    minimize: false,
+    // Indexes are created explicitly by the adapter's `ensureIndexes()` at start-up.
+    autoIndex: false,
+    autoCreate: false,
+    strict: true,
+  },
+);
+
+/**
+ * Every query the API makes, and its index:
+ * - list (filter `deletedAt: null`, optional name match, sort createdAt desc, _id desc, keyset on
+ *   the same pair) → `live_newest_first`. The name match is a case-insensitive substring, which no
+ *   B-tree index can seek; it is applied while walking this index in order, so a page still reads
+ *   only as far as it needs.
+ * - get / update / softDelete by `_id` (+ `deletedAt: null`, + `version`) → the `_id` index.
+ */
+agentMongooseSchema.index({ deletedAt: 1, createdAt: -1, _id: -1 }, { name: 'live_newest_first' });
+
+export type AgentDocument = InferSchemaType<typeof agentMongooseSchema> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export function agentModel(connection: Connection): Model<AgentDocument> {
+  return (
+    (connection.models.Agent as Model<AgentDocument> | undefined) ??
+    connection.model<AgentDocument>('Agent', agentMongooseSchema)
+  );
+}

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StorageKind } from '../shared/system.schema.ts';
+import { createMemoryAgentStore } from './adapters/memory/agent-store.memory.ts';
+import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
+import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
+import { createInnerContext, type Services } from './context.ts';
+import { connectMongo, type MongoHandle } from './db/mongoose.ts';
+import type { Env } from './env.ts';
+import { createHttpServer, type HttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { AgentStore } from './ports/agent-store.port.ts';
+import { appRouter } from './routers/_app.ts';
+import { createAgentService } from './services/agent.service.ts';
+import { createSystemService } from './services/system.service.ts';
+
+export interface App {
+  http: HttpServer;
+  services: Services;
+  storage: StorageKind;
+  /** Graceful stop: in-flight requests finish, then the database connection closes. */
+  close(): Promise<void>;
+}
+
+interface Storage {
+  kind: StorageKind;
+  store: AgentStore;
+  mongo?: MongoHandle;
+}
+
+/** The composition root: env → database → adapters → services → HTTP server. */
+export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): App {
+  const storage = selectStorage(env, logger);
+  const services: Services = {
+    agents: createAgentService({ store: storage.store }),
+    system: createSystemService({
+      storage: storage.kind,
+      livekitConfigured: Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET),
+      agentName: env.AGENT_NAME,
+      version: packageVersion(),
+    }),
+  };
+  const http = createHttpServer({
+    router: appRouter,
+    context: createInnerContext({ services, logger }),
+    logger,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    readiness: () => storage.store.ping().catch(rethrowUnlessUnconfigured(storage.kind)),
+    ...(findStaticDir() !== undefined && { staticDir: findStaticDir() }),
+  });
+
+  return {
+    http,
+    services,
+    storage: storage.kind,
+    async close() {
+      await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
+      await storage.mongo?.close();
+    },
+  };
+}
+
+function selectStorage(env: Env, logger: Logger): Storage {
+  if (env.MONGODB_URI) {
+    const mongo = connectMongo({
+      uri: env.MONGODB_URI,
+      serverSelectionTimeoutMS: env.MONGODB_TIMEOUT_MS,
+      logger,
+    });
+    const store = createMongooseAgentStore(mongo.connection);
+    mongo.ready
+      .then(() => store.ensureIndexes())
+      .catch((error: unknown) => logger.error('could not create indexes', { error }));
+    return { kind: 'mongodb', store, mongo };
+  }
+  if (env.NODE_ENV === 'production') {
+    logger.error(
+      'MONGODB_URI is not set: agents.* will answer SERVICE_UNAVAILABLE "Persistence is not configured"',
+    );
+    return { kind: 'unconfigured', store: createUnconfiguredAgentStore() };
+  }
+  logger.warn(
+    '*** MONGODB_URI is not set: agents are kept IN MEMORY and are LOST when the server stops. Run `npm run services` for a local database, or set MONGODB_URI. ***',
+  );
+  return { kind: 'memory', store: createMemoryAgentStore() };
+}
+
+/** Without persistence the process is still ready to answer (with SERVICE_UNAVAILABLE). */
+function rethrowUnlessUnconfigured(kind: StorageKind) {
+  return (error: unknown) => {
+    if (kind !== 'unconfigured') throw error;
+  };
+}
+
+let cachedStaticDir: string | null | undefined;
+/** The built SPA next to the built server (dist/client), if there is one. */
+function findStaticDir(): string | undefined {
+  if (cachedStaticDir === undefined) {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const candidates = [path.resolve(here, '../../client'), path.resolve(here, '../dist/client')];
+    cachedStaticDir = candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? null;
+  }
+  return cachedStaticDir ?? undefined;
+}
+
+function packageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of ['../package.json', '../../../package.json']) {
+    try {
+      return (
+        JSON.parse(readFileSync(path.resolve(here, candidate), 'utf8')) as { version: string }
+      ).version;
+    } catch {
+      // try the next layout (source vs dist)
+    }
+  }
+  return '0.0.0';
+}

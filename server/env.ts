@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { formatPath } from '../shared/json-guard.ts';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const intFromString = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be an integer from ${min} to ${max} (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+/** Every setting the server reads, with its default. The README's configuration table mirrors it. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PORT: intFromString('PORT', 0, 65535, 4000),
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^mongodb(\+srv)?:\/\/\S+$/,
+          'MONGODB_URI must start with mongodb:// or mongodb+srv://',
+        )
+        .optional(),
+    ),
+    MONGODB_TIMEOUT_MS: intFromString('MONGODB_TIMEOUT_MS', 100, 60_000, 3000),
+    LIVEKIT_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^(wss?|https?):\/\/\S+$/,
+          'LIVEKIT_URL must start with ws://, wss://, http:// or https://',
+        )
+        .optional(),
+    ),
+    LIVEKIT_API_KEY: optionalString,
+    LIVEKIT_API_SECRET: optionalString,
+    LIVEKIT_TIMEOUT_MS: intFromString('LIVEKIT_TIMEOUT_MS', 100, 60_000, 5000),
+    AGENT_NAME: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'AGENT_NAME must be 1–64 letters, digits, ".", "_" or "-"')
+      .default('switchboard-agent'),
+    SESSION_TTL_SECONDS: intFromString('SESSION_TTL_SECONDS', 60, 86_400, 600),
+    REQUEST_TIMEOUT_MS: intFromString('REQUEST_TIMEOUT_MS', 1000, 300_000, 15_000),
+    BODY_LIMIT_BYTES: intFromString('BODY_LIMIT_BYTES', 1024, 16 * 1024 * 1024, 1024 * 1024),
+    SHUTDOWN_TIMEOUT_MS: intFromString('SHUTDOWN_TIMEOUT_MS', 0, 120_000, 10_000),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const livekit = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
+    const given = livekit.filter((value) => value !== undefined).length;
+    if (given > 0 && given < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LIVEKIT_URL'],
+        message:
+          'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none',
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses the environment once, at start-up; every bad value gets one line that names it. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = formatPath(issue.path);
+    return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+  });
+  throw new EnvError(problems);
+}

@@ -1,0 +1,11 @@
+import { createCallerFactory, router } from '../trpc.ts';
+import { agentsRouter } from './agents.router.ts';
+import { systemRouter } from './system.router.ts';
+
+export const appRouter = router({
+  agents: agentsRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

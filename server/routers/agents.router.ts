@@ -1,0 +1,25 @@
+import {
+  agentCreateInputSchema,
+  agentIdInputSchema,
+  agentListInputSchema,
+  agentUpdateInputSchema,
+} from '../../shared/agent.schema.ts';
+import { publicProcedure, router } from '../trpc.ts';
+
+export const agentsRouter = router({
+  list: publicProcedure
+    .input(agentListInputSchema.optional())
+    .query(({ ctx, input }) => ctx.services.agents.list(input ?? {})),
+  get: publicProcedure
+    .input(agentIdInputSchema)
+    .query(({ ctx, input }) => ctx.services.agents.get(input.agentId)),
+  create: publicProcedure
+    .input(agentCreateInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.agents.create(input)),
+  update: publicProcedure
+    .input(agentUpdateInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.agents.update(input)),
+  delete: publicProcedure
+    .input(agentIdInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.agents.delete(input.agentId)),
+});

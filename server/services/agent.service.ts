@@ -1,0 +1,131 @@
+import {
+  agentCreateInputSchema,
+  agentIdSchema,
+  agentListInputSchema,
+  agentUpdateInputSchema,
+  type Agent,
+  type AgentCreateInput,
+  type AgentDeleted,
+  type AgentList,
+  type AgentListInput,
+  type AgentUpdateInput,
+} from '../../shared/agent.schema.ts';
+import { ConflictError, NotFoundError, ValidationError, parseWith } from '../errors.ts';
+import type { AgentPosition, AgentRecord, AgentStore } from '../ports/agent-store.port.ts';
+
+export interface AgentService {
+  list(input?: AgentListInput): Promise<AgentList>;
+  get(agentId: string): Promise<Agent>;
+  create(input: AgentCreateInput): Promise<Agent>;
+  update(input: AgentUpdateInput): Promise<Agent>;
+  delete(agentId: string): Promise<AgentDeleted>;
+  /** The stored record (Dates, not strings), for other services such as the config resolver. */
+  getRecord(agentId: string): Promise<AgentRecord>;
+}
+
+/**
+ * The rules of agents: validation with the shared schemas (so every caller, not only the tRPC
+ * router, gets them), name normalisation, defaults, soft delete, optimistic concurrency and
+ * keyset paging with an opaque cursor.
+ */
+export function createAgentService({
+  store,
+  now = () => new Date(),
+}: {
+  store: AgentStore;
+  now?: () => Date;
+}): AgentService {
+  const getRecord = async (rawId: string) => {
+    const id = parseWith(agentIdSchema, rawId);
+    const record = await store.get(id);
+    if (!record) throw agentNotFound(id);
+    return record;
+  };
+
+  return {
+    async list(rawInput = {}) {
+      const input = parseWith(agentListInputSchema, rawInput);
+      const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+      // One extra row tells whether another page exists without a count query.
+      const rows = await store.list({
+        limit: input.limit + 1,
+        ...(after && { after }),
+        ...(input.query && { nameContains: input.query }),
+      });
+      const items = rows.slice(0, input.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(toAgent),
+        nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+      };
+    },
+
+    async get(agentId) {
+      return toAgent(await getRecord(agentId));
+    },
+
+    getRecord,
+
+    async create(rawInput) {
+      const input = parseWith(agentCreateInputSchema, rawInput);
+      const record = await store.create({
+        name: input.name,
+        description: input.description ?? '',
+        config: input.config ?? {},
+      });
+      return toAgent(record);
+    },
+
+    async update(rawInput) {
+      const { agentId, expectedVersion, ...patch } = parseWith(agentUpdateInputSchema, rawInput);
+      const outcome = await store.update(agentId, patch, expectedVersion);
+      switch (outcome.status) {
+        case 'updated':
+          return toAgent(outcome.agent);
+        case 'not_found':
+          throw agentNotFound(agentId);
+        case 'conflict':
+          throw new ConflictError(
+            `Agent ${agentId} was changed elsewhere: expected version ${expectedVersion}, it is now version ${outcome.currentVersion}. Reload it and apply your change again.`,
+          );
+      }
+    },
+
+    async delete(rawId) {
+      const id = parseWith(agentIdSchema, rawId);
+      const deleted = await store.softDelete(id, now());
+      if (!deleted?.deletedAt) throw agentNotFound(id);
+      return { id: deleted.id, deletedAt: deleted.deletedAt.toISOString() };
+    },
+  };
+}
+
+export function agentNotFound(id: string): NotFoundError {
+  return new NotFoundError(`Agent ${id} was not found (it may have been deleted)`);
+}
+
+export function toAgent(record: AgentRecord): Agent {
+  return {
+    id: record.id,
+    name: record.name,
+    description: record.description,
+    config: record.config,
+    version: record.version,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    ...(record.deletedAt && { deletedAt: record.deletedAt.toISOString() }),
+  };
+}
+
+/** Opaque to clients: base64url of `<createdAt ms>.<id>`. */
+export function encodeCursor(position: AgentPosition): string {
+  return Buffer.from(`${position.createdAt.getTime()}.${position.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): AgentPosition {
+  const match = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match?.[1] || !match[2]) {
+    throw new ValidationError('cursor: not a cursor this server issued; start again without one');
+  }
+  return { createdAt: new Date(Number(match[1])), id: match[2] };
+}

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { TOO_LARGE_REASON } from './errors.ts';
+import { findJsonProblem, formatPath, jsonByteLength } from './json-guard.ts';
+
+/** A config serialises (as UTF-8 JSON) to at most this many bytes. */
+export const CONFIG_MAX_BYTES = 64 * 1024;
+export const NAME_MAX_LENGTH = 120;
+export const DESCRIPTION_MAX_LENGTH = 2000;
+export const LIST_LIMIT_MAX = 100;
+export const LIST_LIMIT_DEFAULT = 20;
+export const QUERY_MAX_LENGTH = 120;
+export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+export const TOOLS_MAX = 64;
+
+export const agentIdSchema = z
+  .string({ error: 'agentId must be a valid Mongo ObjectId' })
+  .regex(/^[0-9a-fA-F]{24}$/, 'agentId must be a valid Mongo ObjectId')
+  .transform((id) => id.toLowerCase());
+
+/** Trimmed, inner whitespace collapsed, then 1–120 characters. */
+export const agentNameSchema = z
+  .string()
+  .transform((name) => name.trim().replace(/\s+/g, ' '))
+  .pipe(
+    z
+      .string()
+      .min(1, 'name must not be empty')
+      .max(NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters`),
+  );
+
+export const agentDescriptionSchema = z
+  .string()
+  .trim()
+  .max(DESCRIPTION_MAX_LENGTH, `description must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+
+const label = (max: number) => z.string().trim().min(1).max(max);
+
+export const toolNameSchema = z
+  .string()
+  .trim()
+  .regex(TOOL_NAME_PATTERN, 'tool names are 1–64 letters, digits, "_" or "-"');
+
+export const toolObjectSchema = z.looseObject({
+  name: toolNameSchema,
+  description: z.string().max(2000).optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A tool is its name, or `{ name, description, parameters }`. */
+export const toolSchema = z.union([toolNameSchema, toolObjectSchema]);
+
+export const toolNameOf = (tool: z.output<typeof toolSchema>): string =>
+  typeof tool === 'string' ? tool : tool.name;
+
+export const toolsSchema = z
+  .array(toolSchema)
+  .max(TOOLS_MAX, `at most ${TOOLS_MAX} tools`)
+  .superRefine((tools, ctx) => {
+    const seen = new Map<string, number>();
+    tools.forEach((tool, index) => {
+      const name = toolNameOf(tool);
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `tool "${name}" is listed twice (also at tools[${first}])`,
+        });
+      } else seen.set(name, index);
+    });
+  });
+
+export const llmConfigSchema = z.looseObject({
+  provider: label(64).optional(),
+  model: label(128).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+});
+
+export const sttConfigSchema = z.looseObject({
+  provider: label(64).optional(),
+  model: label(128).optional(),
+  language: label(35).optional(),
+});
+
+export const ttsConfigSchema = z.looseObject({
+  provider: label(64).optional(),
+  model: label(128).optional(),
+  voice: label(128).optional(),
+  speed: z.number().min(0.25).max(4).optional(),
+});
+
+export const knowledgeBaseSchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  documentIds: z.array(label(256)).max(500).optional(),
+  topK: z.int().min(1).max(50).optional(),
+});
+
+/** The typed shape of a config; unknown keys are kept so workers can read fields early. */
+export const agentConfigShapeSchema = z.looseObject({
+  instructions: z.string().max(60_000).optional(),
+  greeting: z.string().max(4000).optional(),
+  llm: llmConfigSchema.optional(),
+  stt: sttConfigSchema.optional(),
+  tts: ttsConfigSchema.optional(),
+  tools: toolsSchema.optional(),
+  knowledgeBase: knowledgeBaseSchema.optional(),
+  variables: z.record(z.string().max(128), z.string().max(8000)).optional(),
+});
+
+export type AgentConfigInput = z.input<typeof agentConfigShapeSchema>;
+
+/**
+ * Guards a free-form JSON document before its shape is parsed: forbidden keys at any depth,
+ * nesting, and the size limit (flagged so that it answers PAYLOAD_TOO_LARGE).
+ */
+export function guardJsonDocument(
+  value: unknown,
+  ctx: z.RefinementCtx,
+  { what, maxBytes }: { what: string; maxBytes: number },
+): void {
+  const problem = findJsonProblem(value);
+  if (problem) {
+    const at = formatPath(problem.path);
+    ctx.addIssue({
+      code: 'custom',
+      path: problem.path,
+      message: `${what}${at ? (at.startsWith('[') ? at : `.${at}`) : ''}: ${problem.message}`,
+      input: value,
+    });
+    return;
+  }
+  const bytes = jsonByteLength(value);
+  if (bytes > maxBytes) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${what} is ${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`,
+      params: { reason: TOO_LARGE_REASON },
+      input: value,
+    });
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KiB`;
+}
+
+/** An agent's runtime configuration: the single source of truth for server, client and worker. */
+export const agentConfigSchema = z
+  .custom<AgentConfigInput>()
+  .superRefine((value, ctx) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: 'config must be a JSON object', input: value });
+      return;
+    }
+    guardJsonDocument(value, ctx, { what: 'config', maxBytes: CONFIG_MAX_BYTES });
+  })
+  .pipe(agentConfigShapeSchema);
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+export type Tool = z.output<typeof toolSchema>;
+
+/** An agent as every API answers it: timestamps are ISO-8601 strings. */
+export const agentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  config: agentConfigShapeSchema,
+  version: z.int().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  deletedAt: z.iso.datetime().optional(),
+});
+export type Agent = z.output<typeof agentSchema>;
+
+export const agentListInputSchema = z.object({
+  limit: z.int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),
+  cursor: z.string().min(1).max(512).nullish(),
+  query: z.string().trim().max(QUERY_MAX_LENGTH).optional(),
+});
+export type AgentListInput = z.input<typeof agentListInputSchema>;
+
+export const agentListOutputSchema = z.object({
+  items: z.array(agentSchema),
+  nextCursor: z.string().nullable(),
+});
+export type AgentList = z.output<typeof agentListOutputSchema>;
+
+export const agentIdInputSchema = z.object({ agentId: agentIdSchema });
+
+export const agentCreateInputSchema = z.object({
+  name: agentNameSchema,
+  description: agentDescriptionSchema.optional(),
+  config: agentConfigSchema.optional(),
+});
+export type AgentCreateInput = z.input<typeof agentCreateInputSchema>;
+
+export const agentUpdateInputSchema = z
+  .object({
+    agentId: agentIdSchema,
+    expectedVersion: z.int().min(1).optional(),
+    name: agentNameSchema.optional(),
+    description: agentDescriptionSchema.optional(),
+    config: agentConfigSchema.optional(),
+  })
+  .refine(
+    (input) =>
+      input.name !== undefined || input.description !== undefined || input.config !== undefined,
+    { message: 'nothing to update: give name, description or config' },
+  );
+export type AgentUpdateInput = z.input<typeof agentUpdateInputSchema>;
+
+export const agentDeleteOutputSchema = z.object({ id: z.string(), deletedAt: z.iso.datetime() });
+export type AgentDeleted = z.output<typeof agentDeleteOutputSchema>;
