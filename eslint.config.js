@@ -38,6 +38,7 @@ export default tseslint.config(
   },
   {
     files: ['shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: layering([
       {
         regex: '^(?!zod$|\\./)',

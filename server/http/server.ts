@@ -89,6 +89,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const server = createServer((req, res) => {
     // Writes after a timeout answered the request are dropped, not crashes.
     res.on('error', (error) => logger.debug('response error', { error }));
+    // During shutdown a connection that just went idle is closed at once, not at keep-alive's end.
+    res.on('finish', () => {
+      if (stopping) setImmediate(() => server.closeIdleConnections());
+    });
     handle(req, res).catch((error: unknown) => {
       logger.error('unhandled request error', { url: req.url, error });
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });

@@ -179,6 +179,19 @@ export function describeAgentStoreContract(
       });
     });
 
+    test('20 parallel updates without expectedVersion all apply, one version each', async () => {
+      const agent = await store.create(buildAgent());
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.update(agent.id, { description: `writer ${i}` }),
+        ),
+      );
+      expect(outcomes.every((o) => o.status === 'updated')).toBe(true);
+      const versions = outcomes.map((o) => (o.status === 'updated' ? o.agent.version : 0));
+      expect(new Set(versions).size).toBe(20);
+      expect((await store.get(agent.id))?.version).toBe(21);
+    }, 60_000);
+
     test('paging 250 agents 7 at a time while others are inserted: no duplicates, none missed', async () => {
       const service = createAgentService({ store });
       const existing = new Set<string>();

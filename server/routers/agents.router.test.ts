@@ -74,7 +74,7 @@ describe('agents.create', () => {
     ['nested $ key', { llm: { $gt: 1 } }, 'config.llm.$gt'],
     [
       '__proto__',
-      JSON.parse('{"variables": {"__proto__": {"admin": "1"}}}') as object,
+      JSON.parse('{"variables": {"__proto__": {"admin": "1"}}}') as Record<string, unknown>,
       'config.variables.__proto__',
     ],
     [

@@ -86,7 +86,9 @@ export function createAgentService({
           throw agentNotFound(agentId);
         case 'conflict':
           throw new ConflictError(
-            `Agent ${agentId} was changed elsewhere: expected version ${expectedVersion}, it is now version ${outcome.currentVersion}. Reload it and apply your change again.`,
+            outcome.currentVersion === expectedVersion
+              ? `Agent ${agentId} is being changed elsewhere right now. Reload it and apply your change again.`
+              : `Agent ${agentId} was changed elsewhere: expected version ${expectedVersion}, it is now version ${outcome.currentVersion}. Reload it and apply your change again.`,
           );
       }
     },

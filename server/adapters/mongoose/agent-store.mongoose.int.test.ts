@@ -1,10 +1,10 @@
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { testDatabaseUri } from '../../../test/services.ts';
+import { dropTestDatabase, testDatabaseUri } from '../../../test/services.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
 import { describeAgentStoreContract } from '../../ports/agent-store.contract.ts';
-import { AGENTS_COLLECTION } from './agent.model.ts';
-import { createMongooseAgentStore, escapeRegex } from './agent-store.mongoose.ts';
+import { AGENTS_COLLECTION, REVISION_CLAIMS_COLLECTION } from './agent.model.ts';
+import { CLAIM_STALE_MS, createMongooseAgentStore, escapeRegex } from './agent-store.mongoose.ts';
 
 let connection: Connection;
 
@@ -19,8 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await connection?.dropDatabase();
-  await connection?.close();
+  if (connection) await dropTestDatabase(connection);
 });
 
 describeAgentStoreContract('mongoose', async () => {
@@ -67,6 +66,26 @@ describe('Mongoose adapter: what is stored', () => {
       createdAt: -1,
       _id: -1,
     });
+  });
+
+  test('a claim left by a crashed writer is taken over once stale; a fresh one means CONFLICT', async () => {
+    const store = createMongooseAgentStore(connection);
+    const agent = await store.create({ name: 'Claimed', description: '', config: {} });
+    const claims = connection.collection<{ _id: string; at: Date }>(REVISION_CLAIMS_COLLECTION);
+    await claims.insertOne({ _id: `${agent.id}:2`, at: new Date() });
+    expect(await store.update(agent.id, { name: 'blocked' }, 1)).toEqual({
+      status: 'conflict',
+      currentVersion: 1,
+    });
+    await claims.updateOne(
+      { _id: `${agent.id}:2` },
+      { $set: { at: new Date(Date.now() - CLAIM_STALE_MS - 1000) } },
+    );
+    expect(await store.update(agent.id, { name: 'taken over' }, 1)).toMatchObject({
+      status: 'updated',
+      agent: { version: 2 },
+    });
+    expect(await claims.countDocuments({ _id: new RegExp(`^${agent.id}:`) })).toBe(0);
   });
 
   test('escapeRegex neutralises every pattern character', () => {

@@ -6,8 +6,14 @@ import type {
   AgentRecord,
   AgentRecordPatch,
   AgentStore,
+  AgentUpdateOutcome,
 } from '../../ports/agent-store.port.ts';
-import { agentModel, type AgentDocument } from './agent.model.ts';
+import {
+  agentModel,
+  revisionClaimModel,
+  type AgentDocument,
+  type RevisionClaimDocument,
+} from './agent.model.ts';
 
 export const DATABASE_UNAVAILABLE = 'The database is not answering; try again in a moment';
 
@@ -30,14 +36,84 @@ export interface MongooseAgentStore extends AgentStore {
   ensureIndexes(): Promise<void>;
 }
 
+/** A claim older than this was left by a writer that died between its two writes. */
+export const CLAIM_STALE_MS = 10_000;
+/** Attempts of an update without `expectedVersion` that keeps losing to other writers. */
+const MAX_TRANSITION_ATTEMPTS = 8;
+
 export function createMongooseAgentStore(connection: Connection): MongooseAgentStore {
   const Agents = agentModel(connection);
+  const Claims = revisionClaimModel(connection);
   const liveById = (id: string) => ({ _id: new mongoose.Types.ObjectId(id), deletedAt: null });
+  const readLive = (id: string) => Agents.findOne(liveById(id)).lean<AgentDocument>().exec();
+
+  /** Inserts the claim on `<id>:<version>`; false when another writer holds it. */
+  const claim = async (key: string): Promise<boolean> => {
+    try {
+      await Claims.create({ _id: key, at: new Date() });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+    }
+    // A claim left behind by a crash must not block the agent forever.
+    const existing = await Claims.findById(key).lean<RevisionClaimDocument>().exec();
+    if (existing && Date.now() - existing.at.getTime() > CLAIM_STALE_MS) {
+      await Claims.deleteOne({ _id: key, at: existing.at }).exec();
+      return claim(key);
+    }
+    return false;
+  };
+  const release = (key: string) => Claims.deleteOne({ _id: key }).exec();
+
+  /**
+   * Moves a live agent from version `from` to `from + 1` with `set` applied. With
+   * `expectedVersion` there is no read: the claim and the conditional update decide. Without it,
+   * the current version is read and the transition retried if another writer gets there first.
+   */
+  const transition = async (
+    id: string,
+    expectedVersion: number | undefined,
+    set: Record<string, unknown>,
+  ): Promise<AgentUpdateOutcome> => {
+    for (let attempt = 0; attempt < MAX_TRANSITION_ATTEMPTS; attempt++) {
+      let from = expectedVersion;
+      if (from === undefined) {
+        const current = await readLive(id);
+        if (!current) return { status: 'not_found' };
+        from = current.version;
+      }
+      const key = `${id}:${from + 1}`;
+      if (await claim(key)) {
+        try {
+          const doc = await Agents.findOneAndUpdate(
+            { ...liveById(id), version: from },
+            { $set: { ...set, version: from + 1 } },
+            { returnDocument: 'after' },
+          )
+            .lean<AgentDocument>()
+            .exec();
+          if (doc) return { status: 'updated', agent: toAgentRecord(doc) };
+        } finally {
+          await release(key);
+        }
+      }
+      if (expectedVersion !== undefined) {
+        // The write already lost; this read only explains why.
+        const current = await readLive(id);
+        return current
+          ? { status: 'conflict', currentVersion: current.version }
+          : { status: 'not_found' };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+    }
+    throw new ConflictError('The agent is being changed by many writers at once; try again');
+  };
 
   return {
     ensureIndexes: () =>
       translate(async () => {
         await Agents.createCollection().catch(ignoreAlreadyExists);
+        await Claims.createCollection().catch(ignoreAlreadyExists);
         await Agents.createIndexes();
       }),
 
@@ -73,39 +149,18 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
       }),
 
     update: (id, patch: AgentRecordPatch, expectedVersion) =>
-      translate(async () => {
-        const filter: mongoose.QueryFilter<AgentDocument> = liveById(id);
-        if (expectedVersion !== undefined) filter.version = expectedVersion;
+      translate(() => {
         const set: Record<string, unknown> = {};
         if (patch.name !== undefined) set.name = patch.name;
         if (patch.description !== undefined) set.description = patch.description;
         if (patch.config !== undefined) set.config = patch.config;
-        // One conditional write: the version check and the change cannot be interleaved.
-        const doc = await Agents.findOneAndUpdate(
-          filter,
-          { $set: set, $inc: { version: 1 } },
-          { returnDocument: 'after', runValidators: true },
-        )
-          .lean<AgentDocument>()
-          .exec();
-        if (doc) return { status: 'updated' as const, agent: toAgentRecord(doc) };
-        // The write already failed atomically; this read only explains why.
-        const current = await Agents.findOne(liveById(id)).lean<AgentDocument>().exec();
-        return current
-          ? { status: 'conflict' as const, currentVersion: current.version }
-          : { status: 'not_found' as const };
+        return transition(id, expectedVersion, set);
       }),
 
     softDelete: (id, at) =>
       translate(async () => {
-        const doc = await Agents.findOneAndUpdate(
-          liveById(id),
-          { $set: { deletedAt: at } },
-          { returnDocument: 'after', timestamps: true },
-        )
-          .lean<AgentDocument>()
-          .exec();
-        return doc ? toAgentRecord(doc) : null;
+        const outcome = await transition(id, undefined, { deletedAt: at });
+        return outcome.status === 'updated' ? outcome.agent : null;
       }),
 
     ping: () =>

@@ -43,6 +43,42 @@ export type AgentDocument = InferSchemaType<typeof agentMongooseSchema> & {
   updatedAt: Date;
 };
 
+/**
+ * One short-lived document per version transition in progress: `_id` is `<agentId>:<version>`.
+ * Inserting it is the portable compare-and-set. MongoDB makes a conditional `findOneAndUpdate`
+ * atomic, but FerretDB v1 (SQLite) does not: 20 racing updates with the same version filter can
+ * all "win" (measured: 9 rounds in 10 had more than one winner). Inserting a unique `_id` is atomic
+ * on both, so the insert decides the winner and the conditional update only applies its change.
+ * Claims are deleted after the transition; one left by a crash is taken over after
+ * `CLAIM_STALE_MS`. The `_id` index is the only one needed.
+ */
+export const REVISION_CLAIMS_COLLECTION = 'agent_revision_claims';
+
+export const revisionClaimMongooseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  {
+    collection: REVISION_CLAIMS_COLLECTION,
+    versionKey: false,
+    autoIndex: false,
+    autoCreate: false,
+  },
+);
+
+export interface RevisionClaimDocument {
+  _id: string;
+  at: Date;
+}
+
+export function revisionClaimModel(connection: Connection): Model<RevisionClaimDocument> {
+  return (
+    (connection.models.AgentRevisionClaim as Model<RevisionClaimDocument> | undefined) ??
+    connection.model<RevisionClaimDocument>('AgentRevisionClaim', revisionClaimMongooseSchema)
+  );
+}
+
 export function agentModel(connection: Connection): Model<AgentDocument> {
   return (
     (connection.models.Agent as Model<AgentDocument> | undefined) ??

@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import {
+  agentConfigSchema,
+  agentCreateInputSchema,
+  agentIdSchema,
+  agentNameSchema,
+  CONFIG_MAX_BYTES,
+} from './agent.schema.ts';
+import { TOO_LARGE_REASON } from './errors.ts';
+
+describe('agentNameSchema', () => {
+  test.each([
+    ['  Sales   bot ', 'Sales bot'],
+    ['Line\nbreak\ttab', 'Line break tab'],
+    ['x'.repeat(120), 'x'.repeat(120)],
+  ])('%j normalises to %j', (input, expected) => {
+    expect(agentNameSchema.parse(input)).toBe(expected);
+  });
+
+  test.each(['', '   ', 'x'.repeat(121)])('%j is refused', (input) => {
+    expect(agentNameSchema.safeParse(input).success).toBe(false);
+  });
+});
+
+test('agentIdSchema accepts 24 hex characters and lower-cases them', () => {
+  expect(agentIdSchema.parse('0123456789ABCDEF01234567')).toBe('0123456789abcdef01234567');
+  expect(agentIdSchema.safeParse('0123456789abcdef0123456').error?.issues[0]?.message).toBe(
+    'agentId must be a valid Mongo ObjectId',
+  );
+});
+
+describe('agentConfigSchema', () => {
+  test('keeps unknown keys at every level', () => {
+    const config = { llm: { provider: 'openai', seed: 7 }, vad: { threshold: 0.5 } };
+    expect(agentConfigSchema.parse(config)).toEqual(config);
+  });
+
+  test('refuses a top-level array or scalar', () => {
+    expect(agentConfigSchema.safeParse([]).success).toBe(false);
+    expect(agentConfigSchema.safeParse('x').success).toBe(false);
+  });
+
+  test('an own __proto__ key is refused, not silently dropped', () => {
+    const result = agentConfigSchema.safeParse(JSON.parse('{"__proto__": {"x": 1}}'));
+    expect(result.error?.issues[0]).toMatchObject({ path: ['__proto__'] });
+  });
+
+  test('the 64 KiB limit counts UTF-8 bytes and is flagged as too large', () => {
+    const overhead = JSON.stringify({ notes: '' }).length;
+    const fits = { notes: 'x'.repeat(CONFIG_MAX_BYTES - overhead) };
+    expect(
+      agentConfigSchema.safeParse({ notes: 'x'.repeat(CONFIG_MAX_BYTES - overhead + 1) }).success,
+    ).toBe(false);
+    expect(agentConfigSchema.safeParse(fits).success).toBe(true);
+    const multibyte = { variables: { text: 'é'.repeat(CONFIG_MAX_BYTES / 2) } };
+    const issue = agentConfigSchema.safeParse(multibyte).error?.issues[0];
+    expect(issue?.code === 'custom' && issue.params).toEqual({ reason: TOO_LARGE_REASON });
+  });
+
+  test('tools: names are trimmed, checked and unique', () => {
+    expect(agentConfigSchema.parse({ tools: [' a ', { name: 'b_2' }] }).tools).toEqual([
+      'a',
+      { name: 'b_2' },
+    ]);
+    expect(agentConfigSchema.safeParse({ tools: ['has space'] }).success).toBe(false);
+    expect(agentConfigSchema.safeParse({ tools: ['a', 'a'] }).success).toBe(false);
+  });
+});
+
+test('agentCreateInputSchema: only a name is required', () => {
+  expect(agentCreateInputSchema.parse({ name: 'A' })).toEqual({ name: 'A' });
+});
