@@ -38,8 +38,8 @@ export interface MongooseAgentStore extends AgentStore {
 
 /** A claim older than this was left by a writer that died between its two writes. */
 export const CLAIM_STALE_MS = 10_000;
-/** Attempts of an update without `expectedVersion` that keeps losing to other writers. */
-const MAX_TRANSITION_ATTEMPTS = 8;
+/** How long an update without `expectedVersion` keeps retrying while other writers win. */
+const TRANSITION_DEADLINE_MS = 5000;
 
 export function createMongooseAgentStore(connection: Connection): MongooseAgentStore {
   const Agents = agentModel(connection);
@@ -75,7 +75,8 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
     expectedVersion: number | undefined,
     set: Record<string, unknown>,
   ): Promise<AgentUpdateOutcome> => {
-    for (let attempt = 0; attempt < MAX_TRANSITION_ATTEMPTS; attempt++) {
+    const deadline = Date.now() + TRANSITION_DEADLINE_MS;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
       let from = expectedVersion;
       if (from === undefined) {
         const current = await readLive(id);
@@ -104,7 +105,9 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
           ? { status: 'conflict', currentVersion: current.version }
           : { status: 'not_found' };
       }
-      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+      // Jittered so that writers who lost together do not collide again.
+      const backoff = Math.min(2 ** attempt, 50) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, backoff));
     }
     throw new ConflictError('The agent is being changed by many writers at once; try again');
   };

@@ -1,0 +1,123 @@
+// npm run dev — the services (as `npm run services`), the API with hot reload and the Vite dev server,
+// with each one's output prefixed ([db], [livekit], [api], [web]), until Ctrl-C.
+//
+// Services already running elsewhere are used instead of starting ours: set MONGODB_URI, and/or
+// LIVEKIT_URL with LIVEKIT_API_KEY and LIVEKIT_API_SECRET.
+
+import path from 'node:path';
+import { spawnManaged, type ManagedChild } from './lib/child.ts';
+import { startDevServices, type DevServices } from './lib/dev-services.ts';
+import { REPO_ROOT } from './lib/install.ts';
+import { isTcpPortFree } from './lib/ports.ts';
+import { note, prefixed, runUntilStopped, type Watched } from './lib/supervise.ts';
+
+const WEB_PORT = 5173; // vite.config.ts: server.port with strictPort
+
+function bin(name: string): string {
+  return path.join(REPO_ROOT, 'node_modules', '.bin', name);
+}
+
+let services: DevServices | undefined;
+const apps: ManagedChild[] = [];
+
+const stopAll = async (): Promise<void> => {
+  // The apps first (they hold connections to the services), then the services.
+  await Promise.all(apps.map((child) => child.stop()));
+  await services?.stop();
+};
+
+try {
+  const givenLiveKit = [
+    process.env.LIVEKIT_URL,
+    process.env.LIVEKIT_API_KEY,
+    process.env.LIVEKIT_API_SECRET,
+  ];
+  const useOwnLiveKit = !process.env.LIVEKIT_URL;
+  if (!useOwnLiveKit && givenLiveKit.some((v) => !v)) {
+    throw new Error(
+      'LIVEKIT_URL is set: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET too (or unset it to use a local LiveKit)',
+    );
+  }
+  const useOwnMongo = !process.env.MONGODB_URI;
+
+  const apiPort = process.env.PORT || '4000';
+  for (const [port, what] of [
+    [Number(apiPort), 'the API (PORT)'],
+    [WEB_PORT, 'the Vite dev server'],
+  ] as const) {
+    if (!(await isTcpPortFree(port))) {
+      throw new Error(
+        `127.0.0.1:${port} for ${what} is taken: is \`npm run dev\` already running?`,
+      );
+    }
+  }
+
+  const printDb = prefixed('db');
+  const printLiveKit = prefixed('livekit');
+  services = await startDevServices({
+    mongo: useOwnMongo,
+    livekit: useOwnLiveKit,
+    existing: {
+      MONGODB_URI: process.env.MONGODB_URI,
+      LIVEKIT_URL: process.env.LIVEKIT_URL,
+      LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY,
+      LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET,
+    },
+    onOutput: (service, line) => (service === 'db' ? printDb(line) : printLiveKit(line)),
+  });
+  const { ferretdb, livekit } = services;
+  note(
+    ferretdb
+      ? `[db] FerretDB ready at ${ferretdb.uri} (data in ${ferretdb.dataDir})`
+      : `[db] using MONGODB_URI from the environment`,
+  );
+  note(
+    livekit
+      ? `[livekit] LiveKit ready at ${livekit.url}`
+      : `[livekit] using LIVEKIT_URL=${process.env.LIVEKIT_URL}`,
+  );
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...services.env,
+    AGENT_NAME: process.env.AGENT_NAME || 'switchboard-agent',
+    PORT: apiPort,
+    HOST: '127.0.0.1',
+    NODE_ENV: 'development',
+    ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+  };
+
+  // Own process groups: Ctrl-C reaches only us, and stop() also ends their children (tsx's node, esbuild).
+  apps.push(
+    spawnManaged({
+      name: 'api',
+      command: bin('tsx'),
+      args: ['watch', '--clear-screen=false', 'server/main.ts'],
+      cwd: REPO_ROOT,
+      env,
+      processGroup: true,
+      onOutput: prefixed('api'),
+    }),
+    spawnManaged({
+      name: 'web',
+      command: bin('vite'),
+      args: [],
+      cwd: REPO_ROOT,
+      env,
+      processGroup: true,
+      onOutput: prefixed('web'),
+    }),
+  );
+  note(
+    `API on http://127.0.0.1:${apiPort}, web on http://127.0.0.1:${WEB_PORT} (Ctrl-C stops everything)`,
+  );
+
+  const watched: Watched[] = apps.map((child) => ({ label: child.name, exited: child.exited }));
+  if (ferretdb) watched.push({ label: 'db', exited: ferretdb.exited });
+  if (livekit) watched.push({ label: 'livekit', exited: livekit.exited });
+  await runUntilStopped(watched, stopAll);
+} catch (error) {
+  process.stderr.write(`npm run dev: ${(error as Error).message}\n`);
+  await stopAll().catch(() => undefined);
+  process.exit(1);
+}

@@ -1,0 +1,14 @@
+// Builds (once per machine and version) the FerretDB and LiveKit binaries the tests and dev scripts
+// run, so CI can do it as a step of its own. Prints where they are.
+
+import { ensureFerretDB, ensureLiveKit } from './lib/install.ts';
+
+const started = Date.now();
+try {
+  const [ferretdb, livekit] = await Promise.all([ensureFerretDB(), ensureLiveKit()]);
+  process.stderr.write(`FerretDB: ${ferretdb}\nLiveKit:  ${livekit}\n`);
+  process.stderr.write(`services ready in ${Math.round((Date.now() - started) / 1000)} s\n`);
+} catch (error) {
+  process.stderr.write(`install-services: ${(error as Error).message}\n`);
+  process.exit(1);
+}
