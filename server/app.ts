@@ -9,10 +9,14 @@ import { createInnerContext, type Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
+import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
+import { createUnconfiguredLiveKitRooms } from './livekit/livekit-rooms.unconfigured.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
+import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import { appRouter } from './routers/_app.ts';
 import { createAgentService } from './services/agent.service.ts';
+import { createSessionService } from './services/session.service.ts';
 import { createSystemService } from './services/system.service.ts';
 
 export interface App {
@@ -32,8 +36,16 @@ interface Storage {
 /** The composition root: env → database → adapters → services → HTTP server. */
 export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): App {
   const storage = selectStorage(env, logger);
+  const agents = createAgentService({ store: storage.store });
   const services: Services = {
-    agents: createAgentService({ store: storage.store }),
+    agents,
+    session: createSessionService({
+      agents,
+      rooms: selectLiveKit(env, logger),
+      agentName: env.AGENT_NAME,
+      tokenTtlSeconds: env.SESSION_TTL_SECONDS,
+      logger,
+    }),
     system: createSystemService({
       storage: storage.kind,
       livekitConfigured: Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET),
@@ -85,6 +97,23 @@ function selectStorage(env: Env, logger: Logger): Storage {
     '*** MONGODB_URI is not set: agents are kept IN MEMORY and are LOST when the server stops. Run `npm run services` for a local database, or set MONGODB_URI. ***',
   );
   return { kind: 'memory', store: createMemoryAgentStore() };
+}
+
+/** LiveKit from LIVEKIT_URL/KEY/SECRET (env.ts makes them all-or-none), else refusals. */
+function selectLiveKit(env: Env, logger: Logger): LiveKitRooms {
+  if (env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET) {
+    return createLiveKitRooms({
+      url: env.LIVEKIT_URL,
+      apiKey: env.LIVEKIT_API_KEY,
+      apiSecret: env.LIVEKIT_API_SECRET,
+      timeoutMs: env.LIVEKIT_TIMEOUT_MS,
+      logger,
+    });
+  }
+  logger.warn(
+    'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set: session.start will answer SERVICE_UNAVAILABLE "LiveKit is not configured"',
+  );
+  return createUnconfiguredLiveKitRooms();
 }
 
 /** Without persistence the process is still ready to answer (with SERVICE_UNAVAILABLE). */

@@ -1,32 +1,54 @@
 import { createMemoryAgentStore } from '../server/adapters/memory/agent-store.memory.ts';
 import { createInnerContext, type Services } from '../server/context.ts';
-import { createMemoryLogger } from '../server/logger.ts';
+import { createUnconfiguredLiveKitRooms } from '../server/livekit/livekit-rooms.unconfigured.ts';
+import { createMemoryLogger, type Logger } from '../server/logger.ts';
 import type { AgentStore } from '../server/ports/agent-store.port.ts';
+import type { LiveKitRooms } from '../server/ports/livekit-rooms.port.ts';
 import { createCaller } from '../server/routers/_app.ts';
 import { createAgentService } from '../server/services/agent.service.ts';
+import { createSessionService } from '../server/services/session.service.ts';
 import { createSystemService } from '../server/services/system.service.ts';
 import type { AgentCreateInput } from '../shared/agent.schema.ts';
 import type { StorageKind } from '../shared/system.schema.ts';
 
+export const TEST_AGENT_NAME = 'test-agent';
+
+export interface BuildServicesOptions {
+  store?: AgentStore;
+  storage?: StorageKind;
+  /** LiveKit for session.start; unconfigured unless given (createMemoryLiveKitRooms for a fake). */
+  rooms?: LiveKitRooms;
+  agentName?: string;
+  tokenTtlSeconds?: number;
+  logger?: Logger;
+}
+
 /** Services over a fresh store (in-memory unless given), as `main.ts` would wire them. */
-export function buildServices(
-  options: { store?: AgentStore; storage?: StorageKind } = {},
-): Services {
+export function buildServices(options: BuildServicesOptions = {}): Services {
+  const agents = createAgentService({ store: options.store ?? createMemoryAgentStore() });
+  const agentName = options.agentName ?? TEST_AGENT_NAME;
   return {
-    agents: createAgentService({ store: options.store ?? createMemoryAgentStore() }),
+    agents,
+    session: createSessionService({
+      agents,
+      rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
+      agentName,
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 600,
+      ...(options.logger && { logger: options.logger }),
+    }),
     system: createSystemService({
       storage: options.storage ?? 'memory',
-      livekitConfigured: false,
-      agentName: 'test-agent',
+      livekitConfigured: options.rooms !== undefined,
+      agentName,
       version: '0.0.0-test',
     }),
   };
 }
 
-/** A router caller with a fresh context, and the lines it logged. */
-export function buildCaller(options: { store?: AgentStore; storage?: StorageKind } = {}) {
+/** A router caller with a fresh context, and the lines it logged (services' lines included). */
+export function buildCaller(options: Omit<BuildServicesOptions, 'logger'> = {}) {
   const logger = createMemoryLogger();
-  const services = buildServices(options);
+  const services = buildServices({ ...options, logger });
   const caller = createCaller(createInnerContext({ services, logger }));
   return { caller, services, logger };
 }

@@ -1,9 +1,11 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { agentsRouter } from './agents.router.ts';
+import { sessionRouter } from './session.router.ts';
 import { systemRouter } from './system.router.ts';
 
 export const appRouter = router({
   agents: agentsRouter,
+  session: sessionRouter,
   system: systemRouter,
 });
 

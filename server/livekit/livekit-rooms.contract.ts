@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+
+export interface LiveKitRoomsHarness {
+  rooms: LiveKitRooms;
+  apiKey: string;
+  apiSecret: string;
+  /** Makes a room with no dispatch of any named agent, as a plain participant join would. */
+  createEmptyRoom(roomName: string): Promise<void>;
+  /** Every dispatch the room has, any agent. */
+  listDispatches(roomName: string): Promise<AgentDispatchRecord[]>;
+}
+
+/**
+ * The behaviour every LiveKitRooms adapter must have; the memory adapter's test runs it, and so
+ * does the real adapter's integration test against a LiveKit server. Room names are fresh per
+ * test, so a shared server is fine.
+ */
+export function describeLiveKitRoomsContract(
+  name: string,
+  makeHarness: () => Promise<LiveKitRoomsHarness>,
+): void {
+  describe(`LiveKitRooms contract: ${name}`, () => {
+    let harness: LiveKitRoomsHarness;
+    beforeAll(async () => {
+      harness = await makeHarness();
+    });
+    const room = () => `contract-${randomBytes(6).toString('hex')}`;
+    const agentName = 'contract-agent';
+
+    test('a new room is created with exactly one dispatch carrying the metadata', async () => {
+      const roomName = room();
+      const outcome = await harness.rooms.ensureAgentDispatch({
+        roomName,
+        agentName,
+        metadata: '{"n":1}',
+      });
+      expect(outcome.created).toBe(true);
+      expect(outcome.dispatches).toMatchObject([{ agentName, metadata: '{"n":1}' }]);
+      expect(outcome.dispatches[0]?.id).toEqual(expect.any(String));
+      const listed = (await harness.listDispatches(roomName)).filter(
+        (d) => d.agentName === agentName,
+      );
+      expect(listed).toEqual(outcome.dispatches);
+    });
+
+    test('a room that has the agent gets no second dispatch, whatever the metadata', async () => {
+      const roomName = room();
+      const first = await harness.rooms.ensureAgentDispatch({ roomName, agentName, metadata: 'a' });
+      const same = await harness.rooms.ensureAgentDispatch({ roomName, agentName, metadata: 'a' });
+      const other = await harness.rooms.ensureAgentDispatch({ roomName, agentName, metadata: 'b' });
+      expect(same).toEqual({ created: false, dispatches: first.dispatches });
+      expect(other).toEqual({ created: false, dispatches: first.dispatches });
+      expect(
+        (await harness.listDispatches(roomName)).filter((d) => d.agentName === agentName),
+      ).toHaveLength(1);
+    });
+
+    test('an existing room without the agent gets one dispatch added', async () => {
+      const roomName = room();
+      await harness.createEmptyRoom(roomName);
+      const outcome = await harness.rooms.ensureAgentDispatch({
+        roomName,
+        agentName,
+        metadata: 'm',
+      });
+      expect(outcome).toMatchObject({ created: true, dispatches: [{ agentName, metadata: 'm' }] });
+      expect(outcome.dispatches).toHaveLength(1);
+      expect(
+        (await harness.listDispatches(roomName)).filter((d) => d.agentName === agentName),
+      ).toHaveLength(1);
+    });
+
+    test('another agent in the same room is another dispatch', async () => {
+      const roomName = room();
+      await harness.rooms.ensureAgentDispatch({ roomName, agentName, metadata: 'm' });
+      const outcome = await harness.rooms.ensureAgentDispatch({
+        roomName,
+        agentName: 'other-agent',
+        metadata: 'o',
+      });
+      expect(outcome.created).toBe(true);
+      const named = (await harness.listDispatches(roomName)).filter((d) => d.agentName !== '');
+      expect(named.map((d) => d.agentName).sort()).toEqual([agentName, 'other-agent']);
+    });
+
+    test('a participant token: identity, join grant for that room only, TTL, the agent in its room configuration', async () => {
+      const roomName = room();
+      const before = Math.floor(Date.now() / 1000);
+      const { token, expiresAt } = await harness.rooms.mintParticipantToken({
+        roomName,
+        identity: 'caller:1@example',
+        ttlSeconds: 120,
+        agentName,
+        metadata: '{"agentId":null}',
+      });
+      const claims = await new TokenVerifier(harness.apiKey, harness.apiSecret).verify(token);
+      expect(claims.sub).toBe('caller:1@example');
+      expect(claims.video).toEqual({
+        roomJoin: true,
+        room: roomName,
+        canPublish: true,
+        canSubscribe: true,
+        canPublishData: true,
+      });
+      expect(claims.roomConfig?.agents).toEqual([
+        expect.objectContaining({ agentName, metadata: '{"agentId":null}' }),
+      ]);
+      const exp = claims.exp ?? 0;
+      expect(exp - before).toBeGreaterThanOrEqual(120);
+      expect(exp - before).toBeLessThanOrEqual(122);
+      expect(expiresAt.getTime()).toBe(exp * 1000);
+      await expect(
+        new TokenVerifier(harness.apiKey, `${harness.apiSecret}x`).verify(token),
+      ).rejects.toThrow();
+    });
+
+    test('serverUrl is a WebSocket URL', () => {
+      expect(harness.rooms.serverUrl).toMatch(/^wss?:\/\//);
+    });
+  });
+}

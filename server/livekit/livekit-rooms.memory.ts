@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  AgentDispatchRecord,
+  LiveKitRooms,
+  ParticipantTokenRequest,
+} from '../ports/livekit-rooms.port.ts';
+import { mintParticipantToken, toWebSocketUrl } from './participant-token.ts';
+
+export interface MemoryLiveKitRooms extends LiveKitRooms {
+  /** Every dispatch of a room (any agent), in creation order; [] when there is no such room. */
+  dispatchesOf(roomName: string): AgentDispatchRecord[];
+  /** A room with no dispatch, as a participant's plain join would leave it. */
+  createEmptyRoom(roomName: string): void;
+  /** Server API calls made so far (ListRooms, CreateRoom, ListDispatch, CreateDispatch). */
+  readonly calls: number;
+  /** While set, every server API call rejects with this error (tokens are still minted). */
+  failWith(error: Error | undefined): void;
+}
+
+export interface MemoryLiveKitRoomsOptions {
+  url?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  /** Milliseconds each server API call waits, so that tests can interleave racing callers. */
+  latencyMs?: number;
+}
+
+export const MEMORY_LIVEKIT_API_KEY = 'APImemory';
+export const MEMORY_LIVEKIT_API_SECRET = 'memory-livekit-secret-for-unit-tests-only-0123456789';
+
+/**
+ * LiveKitRooms in memory, for unit tests of the code around it: the same observable behaviour as
+ * the real adapter (the contract suite runs on both) and real signed tokens, with calls that
+ * yield between steps exactly where LiveKit's would.
+ */
+export function createMemoryLiveKitRooms(
+  options: MemoryLiveKitRoomsOptions = {},
+): MemoryLiveKitRooms {
+  const apiKey = options.apiKey ?? MEMORY_LIVEKIT_API_KEY;
+  const apiSecret = options.apiSecret ?? MEMORY_LIVEKIT_API_SECRET;
+  const rooms = new Map<string, AgentDispatchRecord[]>();
+  let failure: Error | undefined;
+  let calls = 0;
+
+  const serverCall = async <T>(run: () => T): Promise<T> => {
+    calls++;
+    await new Promise((resolve) => setTimeout(resolve, options.latencyMs ?? 0));
+    if (failure) throw failure;
+    return run();
+  };
+  const newDispatch = (roomName: string, agentName: string, metadata: string) => {
+    const dispatch = { id: `AD_${randomBytes(6).toString('hex')}`, agentName, metadata };
+    rooms.get(roomName)?.push(dispatch);
+    return dispatch;
+  };
+
+  return {
+    serverUrl: toWebSocketUrl(options.url ?? 'ws://127.0.0.1:7880'),
+
+    async ensureAgentDispatch({ roomName, agentName, metadata }) {
+      const existed = await serverCall(() => rooms.has(roomName));
+      if (!existed) {
+        await serverCall(() => {
+          if (rooms.has(roomName)) return; // CreateRoom of an existing room changes nothing
+          rooms.set(roomName, []);
+          newDispatch(roomName, agentName, metadata);
+        });
+      }
+      const dispatches = await serverCall(() =>
+        (rooms.get(roomName) ?? []).filter((d) => d.agentName === agentName).map((d) => ({ ...d })),
+      );
+      if (dispatches.length > 0) {
+        return { created: !existed && dispatches.some((d) => d.metadata === metadata), dispatches };
+      }
+      const made = await serverCall(() => ({ ...newDispatch(roomName, agentName, metadata) }));
+      return { created: true, dispatches: [made] };
+    },
+
+    mintParticipantToken: (request: ParticipantTokenRequest) =>
+      mintParticipantToken({ apiKey, apiSecret }, request),
+
+    dispatchesOf: (roomName) => (rooms.get(roomName) ?? []).map((d) => ({ ...d })),
+    createEmptyRoom: (roomName) => {
+      if (!rooms.has(roomName)) rooms.set(roomName, []);
+    },
+    get calls() {
+      return calls;
+    },
+    failWith(error) {
+      failure = error;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { ServiceUnavailableError } from '../errors.ts';
+import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+
+export const LIVEKIT_NOT_CONFIGURED = 'LiveKit is not configured';
+
+/**
+ * LiveKit for a server without LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET: every call
+ * answers SERVICE_UNAVAILABLE "LiveKit is not configured".
+ */
+export function createUnconfiguredLiveKitRooms(): LiveKitRooms {
+  const refuse = async (): Promise<never> => {
+    throw new ServiceUnavailableError(LIVEKIT_NOT_CONFIGURED);
+  };
+  return { serverUrl: '', ensureAgentDispatch: refuse, mintParticipantToken: refuse };
+}

@@ -1,0 +1,62 @@
+/** An agent dispatch as LiveKit lists it. */
+export interface AgentDispatchRecord {
+  id: string;
+  agentName: string;
+  /** The job metadata the worker receives, as the string it was given. */
+  metadata: string;
+}
+
+export interface AgentDispatchRequest {
+  roomName: string;
+  agentName: string;
+  /** Job metadata: a JSON string the worker parses. */
+  metadata: string;
+}
+
+export interface AgentDispatchOutcome {
+  /** True when this call made the dispatch (created the room with it, or added it). */
+  created: boolean;
+  /** The room's dispatches of `agentName` after the call: never empty. */
+  dispatches: AgentDispatchRecord[];
+}
+
+export interface ParticipantTokenRequest {
+  roomName: string;
+  identity: string;
+  ttlSeconds: number;
+  /** Dispatched by the token's room configuration when the participant's join creates the room. */
+  agentName: string;
+  metadata: string;
+}
+
+export interface ParticipantToken {
+  /** A signed JWT: a credential, never logged. */
+  token: string;
+  /** The token's `exp`. */
+  expiresAt: Date;
+}
+
+/**
+ * LiveKit rooms, tokens and agent dispatch: everything `session.start` needs from LiveKit.
+ * Adapters translate their transport's failures into AppErrors: LiveKit missing or not answering
+ * is a ServiceUnavailableError (within the adapter's timeout), metadata LiveKit refuses is a
+ * ValidationError. Messages never carry a secret or a token.
+ */
+export interface LiveKitRooms {
+  /** The URL (ws:// or wss://) clients connect to. */
+  readonly serverUrl: string;
+  /**
+   * Makes sure the room exists and has a dispatch of `agentName`, never adding a second one:
+   * - no such room: it is created with one dispatch carrying `metadata` (`created: true`);
+   * - the room has no dispatch of `agentName`: one is added (`created: true`);
+   * - it has one or more: nothing changes and they are returned (`created: false`) — whether
+   *   their metadata fits is the caller's decision.
+   * Not atomic across callers: a caller that may race itself must serialise per room.
+   */
+  ensureAgentDispatch(request: AgentDispatchRequest): Promise<AgentDispatchOutcome>;
+  /**
+   * An access token to join `roomName` as `identity` (publish, subscribe, publish data), whose
+   * room configuration dispatches `agentName` with `metadata` should this join create the room.
+   */
+  mintParticipantToken(request: ParticipantTokenRequest): Promise<ParticipantToken>;
+}

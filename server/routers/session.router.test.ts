@@ -1,0 +1,484 @@
+import { TRPCError } from '@trpc/server';
+import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { describe, expect, test } from 'vitest';
+import { CONFIG_MAX_BYTES } from '../../shared/agent.schema.ts';
+import {
+  agentJobMetadataSchema,
+  DEFAULT_AGENT_CONFIG,
+  JOB_METADATA_MAX_BYTES,
+  sessionStartOutputSchema,
+  type SessionStartInput,
+} from '../../shared/session.schema.ts';
+import {
+  buildAgentInput,
+  buildCaller,
+  buildServices,
+  TEST_AGENT_NAME,
+} from '../../test/builders.ts';
+import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
+import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
+import { createInnerContext } from '../context.ts';
+import { ServiceUnavailableError } from '../errors.ts';
+import {
+  createMemoryLiveKitRooms,
+  MEMORY_LIVEKIT_API_KEY,
+  MEMORY_LIVEKIT_API_SECRET,
+} from '../livekit/livekit-rooms.memory.ts';
+import { createMemoryLogger } from '../logger.ts';
+import { appRouter, type AppRouter } from './_app.ts';
+
+const MISSING_ID = '0123456789abcdef01234567';
+/** Deliberately invalid overrides are typed as valid ones to reach the server's checks. */
+type Overrides = SessionStartInput['agentConfig'];
+
+async function trpcError(fn: () => Promise<unknown>): Promise<TRPCError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A caller whose LiveKit is the in-memory fake (unit tests); the real one is in the .int test. */
+function setup(options: Parameters<typeof buildCaller>[0] = {}) {
+  const rooms = createMemoryLiveKitRooms();
+  return { rooms, ...buildCaller({ rooms, ...options }) };
+}
+
+async function claimsOf(token: string) {
+  return new TokenVerifier(MEMORY_LIVEKIT_API_KEY, MEMORY_LIVEKIT_API_SECRET).verify(token);
+}
+
+describe('session.start', () => {
+  test('a saved agent plus overrides: resolved config, one dispatch carrying it, a token for the room', async () => {
+    const { caller, rooms } = setup();
+    const agent = await caller.agents.create(buildAgentInput());
+    const before = Date.now();
+    const session = await caller.session.start({
+      agentId: agent.id,
+      agentConfig: {
+        greeting: 'Bonjour',
+        llm: { temperature: 0.9 },
+        tools: ['lookup_booking', 'hang_up'],
+      },
+    });
+
+    expect(sessionStartOutputSchema.parse(session)).toEqual(session);
+    expect(session).toMatchObject({
+      serverUrl: 'ws://127.0.0.1:7880',
+      agentName: TEST_AGENT_NAME,
+      agentId: agent.id,
+      config: {
+        instructions: 'You are a helpful receptionist.',
+        greeting: 'Bonjour',
+        llm: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.9 },
+        tools: [{ name: 'lookup_booking' }, { name: 'hang_up' }],
+        rag: { enabled: false, documentIds: [], topK: 5 },
+      },
+    });
+    expect(session.roomName).toMatch(/^sb-[A-Za-z0-9_-]{22}$/);
+    expect(session.participantIdentity).toMatch(/^user-[A-Za-z0-9_-]{12}$/);
+
+    const dispatches = rooms.dispatchesOf(session.roomName);
+    expect(dispatches).toHaveLength(1);
+    expect(dispatches[0]?.agentName).toBe(TEST_AGENT_NAME);
+    expect(agentJobMetadataSchema.parse(JSON.parse(dispatches[0]?.metadata ?? ''))).toEqual({
+      agentId: agent.id,
+      config: session.config,
+    });
+
+    const claims = await claimsOf(session.participantToken);
+    expect(claims.sub).toBe(session.participantIdentity);
+    expect(claims.video).toMatchObject({ roomJoin: true, room: session.roomName });
+    expect(claims.roomConfig?.agents?.[0]).toMatchObject({
+      agentName: TEST_AGENT_NAME,
+      metadata: dispatches[0]?.metadata,
+    });
+    expect(Date.parse(session.expiresAt)).toBe((claims.exp ?? 0) * 1000);
+    expect(Date.parse(session.expiresAt) - before).toBeGreaterThan(595_000);
+    expect(Date.parse(session.expiresAt) - before).toBeLessThanOrEqual(601_000);
+  });
+
+  test('without an agentId it starts from the default config; agentId is null', async () => {
+    const { caller } = setup();
+    const session = await caller.session.start({ agentConfig: { instructions: 'Be brief.' } });
+    expect(session.agentId).toBeNull();
+    expect(session.config).toMatchObject({
+      ...DEFAULT_AGENT_CONFIG,
+      instructions: 'Be brief.',
+      rag: { enabled: false },
+    });
+    await expect(caller.session.start({})).resolves.toMatchObject({ agentId: null });
+  });
+
+  test('uses the given userIdentity and roomName; generated room names differ every time', async () => {
+    const { caller } = setup();
+    const given = await caller.session.start({
+      userIdentity: 'alice@example.com',
+      roomName: 'support:42',
+    });
+    expect(given).toMatchObject({
+      participantIdentity: 'alice@example.com',
+      roomName: 'support:42',
+    });
+    const names = new Set<string>();
+    for (let i = 0; i < 20; i++) names.add((await caller.session.start({})).roomName);
+    expect(names.size).toBe(20);
+  });
+
+  test('the token lives SESSION_TTL_SECONDS', async () => {
+    const { caller } = setup({ tokenTtlSeconds: 120 });
+    const session = await caller.session.start({});
+    const claims = await claimsOf(session.participantToken);
+    expect((claims.exp ?? 0) - (claims.nbf ?? 0)).toBe(120);
+  });
+
+  test('null in the overrides clears a stored value (back to the default where there is one)', async () => {
+    const { caller } = setup();
+    const agent = await caller.agents.create(buildAgentInput());
+    const session = await caller.session.start({
+      agentId: agent.id,
+      agentConfig: { greeting: null, llm: null, tools: null },
+    });
+    expect(session.config).not.toHaveProperty('greeting');
+    expect(session.config.llm).toEqual(DEFAULT_AGENT_CONFIG.llm);
+    expect(session.config.tools).toEqual([]);
+  });
+
+  test('a stored config’s duplicate tools (written around the API) collapse, the later winning', async () => {
+    const store = createMemoryAgentStore();
+    const { caller } = setup({ store });
+    const agent = await store.create({
+      name: 'legacy',
+      description: '',
+      config: { tools: ['a', { name: ' a ', description: 'later' }] },
+    });
+    const session = await caller.session.start({ agentId: agent.id });
+    expect(session.config.tools).toEqual([{ name: 'a', description: 'later' }]);
+  });
+
+  test('knowledge base documents turn RAG on', async () => {
+    const { caller } = setup();
+    const session = await caller.session.start({
+      agentConfig: { knowledgeBase: { documentIds: ['faq', 'prices', 'faq'], topK: 4 } },
+    });
+    expect(session.config.rag).toEqual({ enabled: true, documentIds: ['faq', 'prices'], topK: 4 });
+  });
+});
+
+describe('session.start input rules (nothing reaches LiveKit)', () => {
+  test.each(['has space', '', 'x'.repeat(129), 'ü', 'a/b', 'a#b'])(
+    'userIdentity %j is a BAD_REQUEST naming it',
+    async (userIdentity) => {
+      const { caller, rooms } = setup();
+      const error = await trpcError(() => caller.session.start({ userIdentity }));
+      expect(error).toMatchObject({
+        code: 'BAD_REQUEST',
+        message:
+          'userIdentity must be 1–128 characters: letters, digits, "_", ".", ":", "@" or "-"',
+      });
+      expect(rooms.calls).toBe(0);
+    },
+  );
+
+  test.each(['with space', '', 'r'.repeat(129), 'room?x'])(
+    'roomName %j is a BAD_REQUEST naming it',
+    async (roomName) => {
+      const { caller } = setup();
+      const error = await trpcError(() => caller.session.start({ roomName }));
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toMatch(/^roomName must be 1–128 characters/);
+    },
+  );
+
+  test('128 characters of the allowed alphabet are fine', async () => {
+    const { caller } = setup();
+    const name = 'aZ0_.:@-'.repeat(16);
+    await expect(
+      caller.session.start({ userIdentity: name, roomName: name }),
+    ).resolves.toMatchObject({
+      participantIdentity: name,
+      roomName: name,
+    });
+  });
+
+  test('a malformed agentId is a BAD_REQUEST saying what an id is', async () => {
+    const { caller } = setup();
+    const error = await trpcError(() => caller.session.start({ agentId: 'nope' }));
+    expect(error).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'agentId must be a valid Mongo ObjectId',
+    });
+  });
+
+  test.each([
+    ['$where', { $where: 'x' }, 'agentConfig.$where'],
+    ['nested $ key', { llm: { $gt: 1 } }, 'agentConfig.llm.$gt'],
+    [
+      '__proto__',
+      JSON.parse('{"variables": {"__proto__": {"polluted": "1"}}}') as object,
+      'agentConfig.variables.__proto__',
+    ],
+    [
+      'top-level __proto__',
+      JSON.parse('{"__proto__": {"polluted": "1"}}') as object,
+      'agentConfig.__proto__',
+    ],
+    [
+      'constructor',
+      { tools: [{ name: 'a', parameters: { constructor: {} } }] },
+      'agentConfig.tools[0].parameters.constructor',
+    ],
+    ['prototype', { deep: { er: [{ prototype: 1 }] } }, 'agentConfig.deep.er[0].prototype'],
+  ])(
+    'overrides with a forbidden key (%s) are a BAD_REQUEST naming the path',
+    async (_, agentConfig, path) => {
+      const { caller, rooms } = setup();
+      const error = await trpcError(() =>
+        caller.session.start({ agentConfig: agentConfig as Overrides }),
+      );
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message.startsWith(`${path}:`)).toBe(true);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(rooms.calls).toBe(0);
+    },
+  );
+
+  test('overrides over 64 KiB are PAYLOAD_TOO_LARGE naming agentConfig', async () => {
+    const { caller } = setup();
+    const error = await trpcError(() =>
+      caller.session.start({ agentConfig: { instructions: 'x'.repeat(CONFIG_MAX_BYTES) } }),
+    );
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(error.message).toMatch(/^agentConfig is [\d.]+ KiB; the limit is 64 KiB$/);
+  });
+
+  test.each([
+    [{ llm: { temperature: 7 } }, /^agentConfig\.llm\.temperature: /],
+    [{ tts: { speed: 'fast' } }, /^agentConfig\.tts\.speed: /],
+    [{ knowledgeBase: { topK: 0 } }, /^agentConfig\.knowledgeBase\.topK: /],
+    [{ variables: { a: 1 } }, /^agentConfig\.variables\.a: /],
+    [{ tools: ['bad name'] }, /^agentConfig\.tools\[0\]: /],
+    [{ tools: ['a', ' a'] }, /^agentConfig\.tools\[1\]: tool "a" is listed twice/],
+  ])('typed override fields follow a stored config’s rules: %j', async (agentConfig, message) => {
+    const { caller } = setup();
+    const error = await trpcError(() =>
+      caller.session.start({ agentConfig: agentConfig as Overrides }),
+    );
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toMatch(message);
+  });
+
+  test.each([[['a']], ['text'], [null]])(
+    'agentConfig %j (not an object) is a BAD_REQUEST',
+    async (agentConfig) => {
+      const { caller } = setup();
+      const error = await trpcError(() =>
+        caller.session.start({ agentConfig: agentConfig as unknown as Overrides }),
+      );
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toMatch(/^agentConfig/);
+    },
+  );
+
+  test('job metadata above JOB_METADATA_MAX_BYTES is a BAD_REQUEST, and nothing is dispatched', async () => {
+    const { caller, rooms } = setup();
+    const half = 'y'.repeat(JOB_METADATA_MAX_BYTES / 2);
+    const agent = await caller.agents.create({ name: 'Big', config: { instructions: half } });
+    const error = await trpcError(() =>
+      caller.session.start({
+        agentId: agent.id,
+        agentConfig: { notes: half },
+        roomName: 'big-room',
+      }),
+    );
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toMatch(
+      /^job metadata \(agentId \+ resolved config\) is [\d.]+ KiB; the limit is 64 KiB/,
+    );
+    expect(rooms.calls).toBe(0);
+    expect(rooms.dispatchesOf('big-room')).toEqual([]);
+  });
+});
+
+describe('session.start errors', () => {
+  test('an unknown agent is NOT_FOUND', async () => {
+    const { caller } = setup();
+    const error = await trpcError(() => caller.session.start({ agentId: MISSING_ID }));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toContain(MISSING_ID);
+  });
+
+  test('a deleted agent is NOT_FOUND', async () => {
+    const { caller } = setup();
+    const { id } = await caller.agents.create(buildAgentInput());
+    await caller.agents.delete({ agentId: id });
+    expect((await trpcError(() => caller.session.start({ agentId: id }))).code).toBe('NOT_FOUND');
+  });
+
+  test('an agentId without persistence is SERVICE_UNAVAILABLE "Persistence is not configured"; without an agentId it works', async () => {
+    const { caller } = setup({ store: createUnconfiguredAgentStore(), storage: 'unconfigured' });
+    expect(await trpcError(() => caller.session.start({ agentId: MISSING_ID }))).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Persistence is not configured',
+    });
+    await expect(caller.session.start({ agentConfig: { greeting: 'hi' } })).resolves.toMatchObject({
+      agentId: null,
+    });
+  });
+
+  test('without LiveKit settings it is SERVICE_UNAVAILABLE "LiveKit is not configured"', async () => {
+    const { caller } = buildCaller();
+    expect(await trpcError(() => caller.session.start({}))).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'LiveKit is not configured',
+    });
+  });
+
+  test('LiveKit failing is SERVICE_UNAVAILABLE with its message, and no token is minted', async () => {
+    const { caller, rooms } = setup();
+    rooms.failWith(
+      new ServiceUnavailableError('LiveKit is not answering (cannot connect); try again shortly'),
+    );
+    expect(await trpcError(() => caller.session.start({}))).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'LiveKit is not answering (cannot connect); try again shortly',
+    });
+  });
+});
+
+describe('a second session.start for an existing room', () => {
+  test('with the same agent and config it joins: no second dispatch, a token of its own', async () => {
+    const { caller, rooms } = setup();
+    const agent = await caller.agents.create(buildAgentInput());
+    const input = { agentId: agent.id, agentConfig: { greeting: 'Hi' }, roomName: 'shared-room' };
+    const first = await caller.session.start({ ...input, userIdentity: 'alice' });
+    const second = await caller.session.start({ ...input, userIdentity: 'bob' });
+    expect(second).toMatchObject({
+      roomName: 'shared-room',
+      participantIdentity: 'bob',
+      config: first.config,
+    });
+    expect(second.participantToken).not.toBe(first.participantToken);
+    expect(rooms.dispatchesOf('shared-room')).toHaveLength(1);
+  });
+
+  test('the same config with its keys in another order is the same config', async () => {
+    const { caller, rooms } = setup();
+    await caller.session.start({
+      roomName: 'r',
+      agentConfig: { greeting: 'a', variables: { x: '1', y: '2' } },
+    });
+    await caller.session.start({
+      roomName: 'r',
+      agentConfig: { variables: { y: '2', x: '1' }, greeting: 'a' },
+    });
+    expect(rooms.dispatchesOf('r')).toHaveLength(1);
+  });
+
+  test('with another config it is a CONFLICT naming the room, and the dispatch stays as it was', async () => {
+    const { caller, rooms } = setup();
+    await caller.session.start({ roomName: 'taken', agentConfig: { greeting: 'first' } });
+    const before = rooms.dispatchesOf('taken');
+    const error = await trpcError(() =>
+      caller.session.start({ roomName: 'taken', agentConfig: { greeting: 'second' } }),
+    );
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain('Room "taken" already has agent "test-agent" dispatched');
+    expect(rooms.dispatchesOf('taken')).toEqual(before);
+  });
+
+  test('with another agent (same config) it is a CONFLICT', async () => {
+    const { caller } = setup();
+    const one = await caller.agents.create({ name: 'one', config: { greeting: 'x' } });
+    const two = await caller.agents.create({ name: 'two', config: { greeting: 'x' } });
+    await caller.session.start({ roomName: 'r2', agentId: one.id });
+    expect(
+      (await trpcError(() => caller.session.start({ roomName: 'r2', agentId: two.id }))).code,
+    ).toBe('CONFLICT');
+  });
+
+  test('a room that exists without the agent gets it dispatched once', async () => {
+    const { caller, rooms } = setup();
+    rooms.createEmptyRoom('lobby');
+    await caller.session.start({ roomName: 'lobby' });
+    await caller.session.start({ roomName: 'lobby' });
+    expect(rooms.dispatchesOf('lobby')).toHaveLength(1);
+  });
+
+  test('two racing starts for one room make one dispatch', async () => {
+    const rooms = createMemoryLiveKitRooms({ latencyMs: 5 });
+    const { caller } = buildCaller({ rooms });
+    rooms.createEmptyRoom('race'); // the case where listing then adding could add twice
+    const results = await Promise.all([
+      caller.session.start({ roomName: 'race', userIdentity: 'a' }),
+      caller.session.start({ roomName: 'race', userIdentity: 'b' }),
+      caller.session.start({ roomName: 'race', userIdentity: 'c' }),
+    ]);
+    expect(results.map((r) => r.participantIdentity)).toEqual(['a', 'b', 'c']);
+    expect(rooms.dispatchesOf('race')).toHaveLength(1);
+  });
+
+  test('racing starts with different configs: the first wins, the other is a CONFLICT', async () => {
+    const rooms = createMemoryLiveKitRooms({ latencyMs: 5 });
+    const { caller } = buildCaller({ rooms });
+    const [first, second] = await Promise.allSettled([
+      caller.session.start({ roomName: 'duel', agentConfig: { greeting: '1' } }),
+      caller.session.start({ roomName: 'duel', agentConfig: { greeting: '2' } }),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+    expect(rooms.dispatchesOf('duel')).toHaveLength(1);
+  });
+});
+
+describe('secrets', () => {
+  test('what a session.start logs holds neither the API secret nor the participant token', async () => {
+    const { caller, logger } = setup();
+    const agent = await caller.agents.create(buildAgentInput());
+    const session = await caller.session.start({
+      agentId: agent.id,
+      agentConfig: { greeting: 'x' },
+    });
+    const logged = logger.lines.join('\n');
+    expect(logged).toContain('session started');
+    expect(logged).not.toContain(MEMORY_LIVEKIT_API_SECRET);
+    expect(logged).not.toContain(session.participantToken);
+    expect(JSON.stringify(session)).not.toContain(MEMORY_LIVEKIT_API_SECRET);
+  });
+});
+
+describe('what a client receives', () => {
+  const client = () => {
+    const services = buildServices({ rooms: createMemoryLiveKitRooms() });
+    return createTRPCClient<AppRouter>({
+      links: [
+        unstable_localLink({
+          router: appRouter,
+          createContext: async () => createInnerContext({ services, logger: createMemoryLogger() }),
+        }),
+      ],
+    });
+  };
+
+  test('an override error carries zodError.fieldErrors.agentConfig for the form', async () => {
+    const error = (await client()
+      .session.start.mutate({ agentConfig: { llm: { temperature: 9 } } })
+      .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect(error.data?.code).toBe('BAD_REQUEST');
+    expect(error.data?.zodError?.fieldErrors).toHaveProperty('agentConfig');
+  });
+
+  test('a CONFLICT is a 409 with its message', async () => {
+    const trpc = client();
+    await trpc.session.start.mutate({ roomName: 'c', agentConfig: { greeting: '1' } });
+    const error = (await trpc.session.start
+      .mutate({ roomName: 'c', agentConfig: { greeting: '2' } })
+      .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+    expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+  });
+});

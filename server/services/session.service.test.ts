@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
+import { ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { createMemoryLiveKitRooms } from '../livekit/livekit-rooms.memory.ts';
+import { createAgentService } from './agent.service.ts';
+import { createSessionService, jsonEqual } from './session.service.ts';
+
+function build(options: { randomBytes?: (size: number) => Buffer } = {}) {
+  const rooms = createMemoryLiveKitRooms();
+  const agents = createAgentService({ store: createMemoryAgentStore() });
+  const session = createSessionService({
+    agents,
+    rooms,
+    agentName: 'svc-agent',
+    tokenTtlSeconds: 600,
+    ...options,
+  });
+  return { rooms, agents, session };
+}
+
+describe('session service (without tRPC)', () => {
+  test('validates its input itself, naming the path', async () => {
+    const { session } = build();
+    await expect(session.start({ agentConfig: { llm: { temperature: 3 } } })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(session.start({ userIdentity: 'a b' })).rejects.toThrow(/^userIdentity must be/);
+  });
+
+  test('room names and identities come from the random source: 128 bits for a room', async () => {
+    const sizes: number[] = [];
+    const { session } = build({
+      randomBytes: (size) => {
+        sizes.push(size);
+        return Buffer.alloc(size, 0xfb);
+      },
+    });
+    const started = await session.start({});
+    expect(sizes).toEqual([16, 9]);
+    expect(started.roomName).toBe(`sb-${Buffer.alloc(16, 0xfb).toString('base64url')}`);
+    expect(started.participantIdentity).toBe(`user-${Buffer.alloc(9, 0xfb).toString('base64url')}`);
+  });
+
+  test('a start that failed does not hold up the next one for the same room', async () => {
+    const { session, rooms } = build();
+    rooms.failWith(new ServiceUnavailableError('LiveKit is not answering'));
+    await expect(session.start({ roomName: 'again' })).rejects.toThrow(ServiceUnavailableError);
+    rooms.failWith(undefined);
+    await expect(session.start({ roomName: 'again' })).resolves.toMatchObject({
+      roomName: 'again',
+    });
+    expect(rooms.dispatchesOf('again')).toHaveLength(1);
+  });
+
+  test('a dispatch whose metadata is not JSON (someone else’s) is a CONFLICT, not a crash', async () => {
+    const { session, rooms } = build();
+    await rooms.ensureAgentDispatch({
+      roomName: 'foreign',
+      agentName: 'svc-agent',
+      metadata: 'not json',
+    });
+    await expect(session.start({ roomName: 'foreign' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+});
+
+describe('jsonEqual', () => {
+  test.each([
+    [{ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }, true],
+    [{ a: 1 }, { a: 1, b: undefined }, false],
+    [[1, 2], [2, 1], false],
+    [{ a: null }, { a: null }, true],
+    [{ a: {} }, { a: [] }, false],
+    ['1', 1, false],
+  ])('%j vs %j → %s', (a, b, equal) => {
+    expect(jsonEqual(a, b)).toBe(equal);
+  });
+});

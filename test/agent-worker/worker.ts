@@ -1,0 +1,105 @@
+// A minimal agent worker for the integration tests, built on @livekit/agents like a production
+// worker: it registers under AGENT_NAME (explicit dispatch) and reports what it receives, one JSON
+// line per event, to WORKER_REPORT_FILE:
+//   {"event":"registered","workerId":…}                       once, when LiveKit accepted it
+//   {"event":"job","jobId":…,"roomName":…,"agentName":…,"metadata":"<the job metadata>"}
+//   {"event":"connected","jobId":…,"roomName":…,"identity":…}   after it joined the room
+//
+// Run: node --import tsx test/agent-worker/worker.ts   (env: LIVEKIT_URL, LIVEKIT_API_KEY,
+// LIVEKIT_API_SECRET, AGENT_NAME, WORKER_REPORT_FILE). Each job runs in a child process that
+// re-imports this file (it inherits `--import tsx`); only the main process starts the server.
+
+import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  AgentServer,
+  defineAgent,
+  initializeLogger,
+  ServerOptions,
+  type JobContext,
+} from '@livekit/agents';
+import { RoomEvent } from '@livekit/rtc-node';
+
+export interface WorkerReport {
+  event: 'registered' | 'job' | 'connected' | 'error';
+  at: number;
+  workerId?: string;
+  jobId?: string;
+  dispatchId?: string;
+  roomName?: string;
+  agentName?: string;
+  metadata?: string;
+  identity?: string;
+  message?: string;
+}
+
+function report(event: Omit<WorkerReport, 'at'>): void {
+  const file = process.env.WORKER_REPORT_FILE;
+  if (!file) throw new Error('WORKER_REPORT_FILE is not set');
+  appendFileSync(file, `${JSON.stringify({ ...event, at: Date.now() })}\n`);
+}
+
+export default defineAgent({
+  entry: async (ctx: JobContext) => {
+    const job = ctx.job;
+    report({
+      event: 'job',
+      jobId: job.id,
+      dispatchId: job.dispatchId,
+      roomName: job.room?.name,
+      agentName: job.agentName,
+      metadata: job.metadata,
+    });
+    try {
+      await ctx.connect();
+      report({
+        event: 'connected',
+        jobId: job.id,
+        roomName: ctx.room.name,
+        identity: ctx.room.localParticipant?.identity,
+      });
+      // Stay in the room until it closes (the test deletes it) or the worker stops.
+      await new Promise<void>((resolve) => {
+        ctx.room.once(RoomEvent.Disconnected, () => resolve());
+        ctx.addShutdownCallback(async () => resolve());
+      });
+    } catch (error) {
+      report({ event: 'error', jobId: job.id, message: (error as Error).message });
+    }
+  },
+});
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set`);
+    return value;
+  };
+  initializeLogger({ pretty: false, level: process.env.WORKER_LOG_LEVEL ?? 'warn' });
+  const server = new AgentServer(
+    new ServerOptions({
+      agent: fileURLToPath(import.meta.url),
+      agentName: env('AGENT_NAME'),
+      wsURL: env('LIVEKIT_URL'),
+      apiKey: env('LIVEKIT_API_KEY'),
+      apiSecret: env('LIVEKIT_API_SECRET'),
+      // On two busy cores the default CPU-based load marks the worker unavailable.
+      loadFunc: async () => 0,
+      numIdleProcesses: 1,
+      host: '127.0.0.1',
+      port: 0,
+    }),
+  );
+  server.event.once('worker_registered', (workerId: string) =>
+    report({ event: 'registered', workerId }),
+  );
+  const stop = () => {
+    server
+      .close()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await server.run();
+}
