@@ -1,0 +1,151 @@
+import { lazy, Suspense, useState } from 'react';
+import { Field, fieldDomId } from '../../components/field.tsx';
+import { describeApiError } from '../../lib/api-error.ts';
+import { trpc, type RouterOutputs } from '../../lib/trpc.ts';
+import { buildOverrides, EMPTY_OVERRIDES, type OverrideFields } from './call-overrides.ts';
+
+type Agent = RouterOutputs['agents']['get'];
+type StartedSession = RouterOutputs['session']['start'];
+
+// livekit-client is large: it loads with the call view, when a call starts, never with the dashboard.
+const loadCallView = () => import('./call-view.tsx');
+const CallView = lazy(() => loadCallView().then((module) => ({ default: module.CallView })));
+
+/** Start a call with the saved agent (optionally with per-call overrides) and run it here. */
+export function TalkPanel({ agent }: { agent: Agent }) {
+  const info = trpc.system.info.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
+  const start = trpc.session.start.useMutation();
+  const [session, setSession] = useState<StartedSession | null>(null);
+  const [fields, setFields] = useState<OverrideFields>(EMPTY_OVERRIDES);
+  const [fieldError, setFieldError] = useState<{
+    field: keyof OverrideFields;
+    message: string;
+  } | null>(null);
+  const livekitOff = info.data?.livekitConfigured === false;
+
+  const startCall = () => {
+    const built = buildOverrides(fields);
+    if (!built.ok) {
+      setFieldError({ field: built.field, message: built.message });
+      document.getElementById(fieldDomId(`override.${built.field}`))?.focus();
+      return;
+    }
+    setFieldError(null);
+    void loadCallView(); // fetch the call chunk while the server mints the token
+    start.mutate(
+      { agentId: agent.id, ...(built.overrides && { agentConfig: built.overrides }) },
+      { onSuccess: setSession },
+    );
+  };
+
+  if (session) {
+    return (
+      <div className="card talk-panel">
+        <h2 className="card__title">Call with {agent.name}</h2>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Loading the call…
+            </p>
+          }
+        >
+          <CallView
+            session={session}
+            agentLabel={agent.name}
+            onClose={() => {
+              setSession(null);
+              start.reset();
+            }}
+          />
+        </Suspense>
+      </div>
+    );
+  }
+
+  const overrideField = (
+    key: keyof OverrideFields,
+    label: string,
+    placeholder: string,
+    hint?: string,
+  ) => (
+    <Field
+      id={fieldDomId(`override.${key}`)}
+      label={label}
+      hint={hint}
+      errors={fieldError?.field === key ? [fieldError.message] : undefined}
+    >
+      {(control) => (
+        <input
+          {...control}
+          className="input"
+          value={fields[key]}
+          placeholder={placeholder}
+          autoComplete="off"
+          onChange={(event) => setFields((current) => ({ ...current, [key]: event.target.value }))}
+        />
+      )}
+    </Field>
+  );
+
+  return (
+    <div className="card talk-panel">
+      <h2 className="card__title">Talk to this agent</h2>
+      <p className="muted">
+        Starts a call in your browser with the saved version (v{agent.version}). Your microphone is
+        used; the agent answers through your speakers.
+      </p>
+      {livekitOff && (
+        <div className="callout callout--warning">
+          <p>
+            Calls are off: the server has no LiveKit settings (<code>LIVEKIT_URL</code>,{' '}
+            <code>LIVEKIT_API_KEY</code>, <code>LIVEKIT_API_SECRET</code>).
+          </p>
+        </div>
+      )}
+      <details className="overrides">
+        <summary>Per-call overrides</summary>
+        <p className="field__hint">Apply to this call only; the saved agent does not change.</p>
+        {overrideField('greeting', 'Greeting for this call', 'Hello from a test call!')}
+        {overrideField('voice', 'Voice for this call', 'a voice id')}
+        <div className="field-grid field-grid--two">
+          {overrideField('language', 'Language for this call', 'en-US')}
+          {overrideField('temperature', 'Temperature for this call', '0.7')}
+        </div>
+        <Field
+          id={fieldDomId('override.json')}
+          label="More overrides (JSON)"
+          hint='Merged into the config: objects key by key, null clears a field. E.g. {"llm": {"model": "gpt-4.1"}}'
+          errors={fieldError?.field === 'json' ? [fieldError.message] : undefined}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              className="input input--mono"
+              rows={4}
+              spellCheck={false}
+              value={fields.json}
+              onChange={(event) =>
+                setFields((current) => ({ ...current, json: event.target.value }))
+              }
+            />
+          )}
+        </Field>
+      </details>
+      {start.isError && (
+        <div className="callout callout--error" role="alert">
+          <p>Could not start the call: {describeApiError(start.error)}</p>
+        </div>
+      )}
+      <button
+        type="button"
+        className="button button--primary button--block"
+        onClick={startCall}
+        onPointerEnter={() => void loadCallView()}
+        onFocus={() => void loadCallView()}
+        disabled={start.isPending || livekitOff}
+      >
+        {start.isPending ? 'Starting…' : 'Start call'}
+      </button>
+    </div>
+  );
+}
