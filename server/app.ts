@@ -3,21 +3,29 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StorageKind } from '../shared/system.schema.ts';
 import { createMemoryAgentStore } from './adapters/memory/agent-store.memory.ts';
+import { createMemoryDidRouteStore } from './adapters/memory/did-route-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
+import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
 import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
+import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createInnerContext, type Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createUnconfiguredLiveKitRooms } from './livekit/livekit-rooms.unconfigured.ts';
+import { createLiveKitSip } from './livekit/sip.ts';
+import { createUnconfiguredSip } from './livekit/sip.unconfigured.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
+import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
+import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createSessionService } from './services/session.service.ts';
 import { createSystemService } from './services/system.service.ts';
+import { createRouteReferences, createTelephonyService } from './services/telephony.service.ts';
 
 export interface App {
   http: HttpServer;
@@ -36,7 +44,12 @@ interface Storage {
 /** The composition root: env → database → adapters → services → HTTP server. */
 export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): App {
   const storage = selectStorage(env, logger);
-  const agents = createAgentService({ store: storage.store });
+  const routes = selectRouteStore(storage, logger);
+  const agents = createAgentService({
+    store: storage.store,
+    references: createRouteReferences(routes),
+    logger,
+  });
   const services: Services = {
     agents,
     session: createSessionService({
@@ -51,6 +64,14 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
       livekitConfigured: Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET),
       agentName: env.AGENT_NAME,
       version: packageVersion(),
+    }),
+    telephony: createTelephonyService({
+      routes,
+      agents,
+      sip: selectSip(env, logger),
+      agentName: env.AGENT_NAME,
+      ...(env.LIVEKIT_SIP_TRUNK_ID && { trunkId: env.LIVEKIT_SIP_TRUNK_ID }),
+      logger,
     }),
   };
   const http = createHttpServer({
@@ -69,6 +90,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     storage: storage.kind,
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
+      await services.telephony.settled();
       await storage.mongo?.close();
     },
   };
@@ -114,6 +136,34 @@ function selectLiveKit(env: Env, logger: Logger): LiveKitRooms {
     'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set: session.start will answer SERVICE_UNAVAILABLE "LiveKit is not configured"',
   );
   return createUnconfiguredLiveKitRooms();
+}
+
+/** Phone-number routes live beside the agents: same database, or same memory/unconfigured choice. */
+function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
+  if (storage.mongo) {
+    const store = createMongooseDidRouteStore(storage.mongo.connection);
+    storage.mongo.ready
+      .then(() => store.ensureIndexes())
+      .catch((error: unknown) => logger.error('could not create route indexes', { error }));
+    return store;
+  }
+  return storage.kind === 'unconfigured'
+    ? createUnconfiguredDidRouteStore()
+    : createMemoryDidRouteStore();
+}
+
+/** LiveKit's SIP API for telephony; unconfigured, routes still save and are marked out of sync. */
+function selectSip(env: Env, logger: Logger): SipDispatch {
+  if (env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET) {
+    return createLiveKitSip({
+      url: env.LIVEKIT_URL,
+      apiKey: env.LIVEKIT_API_KEY,
+      apiSecret: env.LIVEKIT_API_SECRET,
+      timeoutMs: env.LIVEKIT_TIMEOUT_MS,
+      logger,
+    });
+  }
+  return createUnconfiguredSip();
 }
 
 /** Without persistence the process is still ready to answer (with SERVICE_UNAVAILABLE). */

@@ -3,12 +3,14 @@ import { createLogger, type Logger } from './logger.ts';
 import type { AgentService } from './services/agent.service.ts';
 import type { SessionService } from './services/session.service.ts';
 import type { SystemService } from './services/system.service.ts';
+import type { TelephonyService } from './services/telephony.service.ts';
 
 /** Everything procedures may call. Built once by `main.ts` (or by a test) and shared by requests. */
 export interface Services {
   agents: AgentService;
   session: SessionService;
   system: SystemService;
+  telephony: TelephonyService;
 }
 
 export interface Context {

@@ -60,6 +60,14 @@ describe('loadEnv', () => {
     ).toMatchObject({ LIVEKIT_URL: 'ws://127.0.0.1:7880' });
   });
 
+  test('LIVEKIT_SIP_TRUNK_ID is optional and must look like a trunk id', () => {
+    expect(loadEnv({}).LIVEKIT_SIP_TRUNK_ID).toBeUndefined();
+    expect(loadEnv({ LIVEKIT_SIP_TRUNK_ID: ' ST_abc123 ' }).LIVEKIT_SIP_TRUNK_ID).toBe('ST_abc123');
+    expect(problemsOf({ LIVEKIT_SIP_TRUNK_ID: 'trunk-1' })).toEqual([
+      'LIVEKIT_SIP_TRUNK_ID must be a LiveKit inbound trunk id (ST_ followed by letters and digits)',
+    ]);
+  });
+
   test('the EnvError message lists one line per problem', () => {
     expect(() => loadEnv({ PORT: '-1', BODY_LIMIT_BYTES: 'lots' })).toThrow(
       /Invalid configuration:\n {2}- PORT .*\n {2}- BODY_LIMIT_BYTES .*/,

@@ -53,6 +53,16 @@ export const envSchema = z
     LIVEKIT_API_KEY: optionalString,
     LIVEKIT_API_SECRET: optionalString,
     LIVEKIT_TIMEOUT_MS: intFromString('LIVEKIT_TIMEOUT_MS', 100, 60_000, 5000),
+    /** The inbound SIP trunk telephony's rules use; unset, Switchboard keeps `switchboard-inbound`. */
+    LIVEKIT_SIP_TRUNK_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^ST_[A-Za-z0-9]{1,64}$/,
+          'LIVEKIT_SIP_TRUNK_ID must be a LiveKit inbound trunk id (ST_ followed by letters and digits)',
+        )
+        .optional(),
+    ),
     AGENT_NAME: z
       .string()
       .trim()

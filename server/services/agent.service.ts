@@ -11,7 +11,17 @@ import {
   type AgentUpdateInput,
 } from '../../shared/agent.schema.ts';
 import { ConflictError, NotFoundError, ValidationError, parseWith } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { AgentReferences } from '../ports/agent-references.port.ts';
 import type { AgentPosition, AgentRecord, AgentStore } from '../ports/agent-store.port.ts';
+
+/** A successful `update`: the agent as stored now, and which fields the update gave. */
+export interface AgentChange {
+  agent: AgentRecord;
+  fields: ('name' | 'description' | 'config')[];
+}
+/** Called after an update; its failures are logged and never fail the update. */
+export type AgentChangeListener = (change: AgentChange) => void | Promise<void>;
 
 export interface AgentService {
   list(input?: AgentListInput): Promise<AgentList>;
@@ -21,6 +31,8 @@ export interface AgentService {
   delete(agentId: string): Promise<AgentDeleted>;
   /** The stored record (Dates, not strings), for other services such as the config resolver. */
   getRecord(agentId: string): Promise<AgentRecord>;
+  /** Registers a listener for successful updates (e.g. telephony re-syncs the agent's numbers). */
+  onAgentChanged(listener: AgentChangeListener): () => void;
 }
 
 /**
@@ -31,10 +43,26 @@ export interface AgentService {
 export function createAgentService({
   store,
   now = () => new Date(),
+  references,
+  logger,
 }: {
   store: AgentStore;
   now?: () => Date;
+  /** What else points at agents: deleting an agent something still uses is a CONFLICT. */
+  references?: AgentReferences;
+  logger?: Logger;
 }): AgentService {
+  const listeners = new Set<AgentChangeListener>();
+  const notifyChanged = async (change: AgentChange) => {
+    for (const listener of listeners) {
+      try {
+        await listener(change);
+      } catch (error) {
+        logger?.error('an agent-change listener failed', { agentId: change.agent.id, error });
+      }
+    }
+  };
+
   const getRecord = async (rawId: string) => {
     const id = parseWith(agentIdSchema, rawId);
     const record = await store.get(id);
@@ -66,6 +94,11 @@ export function createAgentService({
 
     getRecord,
 
+    onAgentChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
     async create(rawInput) {
       const input = parseWith(agentCreateInputSchema, rawInput);
       const record = await store.create({
@@ -80,8 +113,13 @@ export function createAgentService({
       const { agentId, expectedVersion, ...patch } = parseWith(agentUpdateInputSchema, rawInput);
       const outcome = await store.update(agentId, patch, expectedVersion);
       switch (outcome.status) {
-        case 'updated':
+        case 'updated': {
+          const fields = (['name', 'description', 'config'] as const).filter(
+            (field) => patch[field] !== undefined,
+          );
+          await notifyChanged({ agent: outcome.agent, fields });
           return toAgent(outcome.agent);
+        }
         case 'not_found':
           throw agentNotFound(agentId);
         case 'conflict':
@@ -95,6 +133,12 @@ export function createAgentService({
 
     async delete(rawId) {
       const id = parseWith(agentIdSchema, rawId);
+      const numbers = (await references?.liveNumbersForAgent(id)) ?? [];
+      if (numbers.length > 0) {
+        throw new ConflictError(
+          `Agent ${id} still answers ${numbers.length === 1 ? 'phone number' : `${numbers.length} phone numbers`} ${numbers.join(', ')}: delete those routes or point them at another agent first`,
+        );
+      }
       const deleted = await store.softDelete(id, now());
       if (!deleted?.deletedAt) throw agentNotFound(id);
       return { id: deleted.id, deletedAt: deleted.deletedAt.toISOString() };

@@ -99,7 +99,7 @@ function isAfter(agent: AgentRecord, position: AgentPosition): boolean {
 }
 
 /** Mongo-shaped ids (4-byte seconds, 5 random bytes, 3-byte counter) without importing a driver. */
-function createObjectIdGenerator(): (at: Date) => string {
+export function createObjectIdGenerator(): (at: Date) => string {
   const processPart = randomBytes(5).toString('hex');
   let counter = randomBytes(3).readUIntBE(0, 3);
   return (at) => {

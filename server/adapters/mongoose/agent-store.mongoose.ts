@@ -182,7 +182,7 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-function ignoreAlreadyExists(error: unknown): void {
+export function ignoreAlreadyExists(error: unknown): void {
   if ((error as { codeName?: string }).codeName === 'NamespaceExists') return;
   if ((error as { code?: number }).code === 48) return;
   throw error;
@@ -201,7 +201,7 @@ const OUTAGE_ERROR_NAMES = new Set([
 ]);
 
 /** Driver failures become AppErrors: an outage is a quick SERVICE_UNAVAILABLE, 11000 a CONFLICT. */
-async function translate<T>(operation: () => Promise<T>): Promise<T> {
+export async function translate<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {

@@ -1,0 +1,116 @@
+import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dropTestDatabase, testDatabaseUri } from '../../../test/services.ts';
+import { ServiceUnavailableError } from '../../errors.ts';
+import { describeDidRouteStoreContract } from '../../ports/did-route-store.contract.ts';
+import type { RouteSyncRecord } from '../../ports/did-route-store.port.ts';
+import { DID_ROUTES_COLLECTION } from './did-route.model.ts';
+import { createMongooseDidRouteStore } from './did-route-store.mongoose.ts';
+
+const AGENT = '64b000000000000000000a0a';
+const PENDING: RouteSyncRecord = { state: 'pending', ruleId: null, error: null, syncedAt: null };
+
+let connection: Connection;
+
+beforeAll(async () => {
+  connection = await mongoose
+    .createConnection(testDatabaseUri('did_route_store'), {
+      bufferCommands: false,
+      serverSelectionTimeoutMS: 5000,
+    })
+    .asPromise();
+  await createMongooseDidRouteStore(connection).ensureIndexes();
+});
+
+afterAll(async () => {
+  if (connection) await dropTestDatabase(connection);
+});
+
+describeDidRouteStoreContract('mongoose', async () => {
+  await connection.collection(DID_ROUTES_COLLECTION).deleteMany({});
+  return createMongooseDidRouteStore(connection);
+});
+
+describe('Mongoose route adapter: what is stored', () => {
+  const rawById = (id: string) =>
+    connection.collection(DID_ROUTES_COLLECTION).findOne({ _id: new mongoose.Types.ObjectId(id) });
+
+  test('routes live in `telephony_did_routes`: the agent as an ObjectId, liveKey = DID, no __v', async () => {
+    const store = createMongooseDidRouteStore(connection);
+    const outcome = await store.create({
+      did: '+15550001001',
+      agentId: AGENT,
+      label: null,
+      sync: PENDING,
+    });
+    if (outcome.status !== 'created') throw new Error(outcome.status);
+    const raw = await rawById(outcome.route.id);
+    expect(raw).toMatchObject({
+      did: '+15550001001',
+      liveKey: '+15550001001',
+      label: null,
+      sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
+      revision: 1,
+      deletedAt: null,
+    });
+    expect(raw?.agentId).toBeInstanceOf(mongoose.Types.ObjectId);
+    expect(String(raw?.agentId)).toBe(AGENT);
+    expect(raw?.createdAt).toBeInstanceOf(Date);
+    expect(raw).not.toHaveProperty('__v');
+  });
+
+  test('a deleted route is still stored, with deletedAt and the freed key <did>~<id>', async () => {
+    const store = createMongooseDidRouteStore(connection);
+    const outcome = await store.create({
+      did: '+15550001002',
+      agentId: AGENT,
+      label: 'x',
+      sync: PENDING,
+    });
+    if (outcome.status !== 'created') throw new Error(outcome.status);
+    const { id } = outcome.route;
+    await store.softDelete(id, new Date(), PENDING);
+    const raw = await rawById(id);
+    expect(raw).toMatchObject({ did: '+15550001002', liveKey: `+15550001002~${id}`, label: 'x' });
+    expect(raw?.deletedAt).toBeInstanceOf(Date);
+    expect(await store.get(id)).toBeNull();
+  });
+
+  test('the unique index behind "one live route per DID" and the list indexes exist', async () => {
+    const indexes = await connection.collection(DID_ROUTES_COLLECTION).indexes();
+    const byName = new Map(indexes.map((index) => [index.name, index]));
+    expect(byName.get('one_live_route_per_did')).toMatchObject({
+      key: { liveKey: 1 },
+      unique: true,
+    });
+    expect(byName.get('live_by_did')?.key).toEqual({ deletedAt: 1, did: 1 });
+    expect(byName.get('live_by_agent')?.key).toEqual({ agentId: 1, deletedAt: 1, did: 1 });
+  });
+
+  test('a duplicate live DID written around the adapter is refused by the database itself', async () => {
+    const routes = connection.collection(DID_ROUTES_COLLECTION);
+    const doc = {
+      did: '+15550001003',
+      liveKey: '+15550001003',
+      agentId: new mongoose.Types.ObjectId(AGENT),
+    };
+    await routes.insertOne({ ...doc });
+    await expect(routes.insertOne({ ...doc })).rejects.toMatchObject({ code: 11000 });
+  });
+});
+
+describe('Mongoose route adapter: an unreachable database', () => {
+  test('answers ServiceUnavailableError within a few seconds instead of hanging', async () => {
+    const down = mongoose.createConnection('mongodb://127.0.0.1:9/switchboard_down', {
+      bufferCommands: false,
+      serverSelectionTimeoutMS: 1500,
+    });
+    down.on('error', () => {});
+    const store = createMongooseDidRouteStore(down);
+    const started = Date.now();
+    await expect(store.findByDid('+15550001004')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(store.ping()).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await down.close();
+  });
+});

@@ -1,0 +1,205 @@
+import mongoose, { type Connection } from 'mongoose';
+import type {
+  DidRouteListQuery,
+  DidRouteRecord,
+  DidRouteStore,
+} from '../../ports/did-route-store.port.ts';
+import { ServiceUnavailableError } from '../../errors.ts';
+import { DATABASE_UNAVAILABLE, ignoreAlreadyExists, translate } from './agent-store.mongoose.ts';
+import { deletedLiveKey, didRouteModel, type DidRouteDocument } from './did-route.model.ts';
+
+/** The explicit mapper from a lean document: nothing Mongoose-shaped leaves this file. */
+export function toDidRouteRecord(doc: DidRouteDocument): DidRouteRecord {
+  return {
+    id: doc._id.toHexString(),
+    did: doc.did,
+    agentId: doc.agentId.toHexString(),
+    label: doc.label ?? null,
+    sync: {
+      state: doc.sync.state,
+      ruleId: doc.sync.ruleId ?? null,
+      error: doc.sync.error ?? null,
+      syncedAt: doc.sync.syncedAt ?? null,
+    },
+    revision: doc.revision,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    deletedAt: doc.deletedAt ?? null,
+  };
+}
+
+export interface MongooseDidRouteStore extends DidRouteStore {
+  /** Creates the collection and the indexes the queries rely on (idempotent). */
+  ensureIndexes(): Promise<void>;
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/**
+ * A unique-index violation. MongoDB says 11000 for inserts and updates alike; FerretDB v1 says
+ * 11000 for an insert but, for an update, code 1 (InternalError) with SQLite's message — while
+ * still refusing the write, so the index holds either way.
+ */
+export function isDuplicateKey(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 11000) return true;
+  return code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed');
+}
+
+export function createMongooseDidRouteStore(connection: Connection): MongooseDidRouteStore {
+  const Routes = didRouteModel(connection);
+  const objectId = (id: string) => new mongoose.Types.ObjectId(id);
+  const liveById = (id: string) => ({ _id: objectId(id), deletedAt: null });
+  const findLiveByDid = async (did: string) => {
+    const doc = await Routes.findOne({ liveKey: did }).lean<DidRouteDocument>().exec();
+    return doc ? toDidRouteRecord(doc) : null;
+  };
+
+  return {
+    ensureIndexes: () =>
+      translate(async () => {
+        await Routes.createCollection().catch(ignoreAlreadyExists);
+        await Routes.createIndexes();
+      }),
+
+    list: ({ limit, afterDid, agentId }: DidRouteListQuery) =>
+      translate(async () => {
+        const filter: mongoose.QueryFilter<DidRouteDocument> = { deletedAt: null };
+        if (agentId !== undefined) filter.agentId = objectId(agentId);
+        if (afterDid !== undefined) filter.did = { $gt: afterDid };
+        const docs = await Routes.find(filter)
+          .sort({ did: 1 })
+          .limit(limit)
+          .lean<DidRouteDocument[]>()
+          .exec();
+        return docs.map(toDidRouteRecord);
+      }),
+
+    get: (id) =>
+      translate(async () => {
+        if (!OBJECT_ID.test(id)) return null;
+        const doc = await Routes.findOne(liveById(id)).lean<DidRouteDocument>().exec();
+        return doc ? toDidRouteRecord(doc) : null;
+      }),
+
+    getMany: (ids) =>
+      translate(async () => {
+        const valid = ids.filter((id) => OBJECT_ID.test(id));
+        if (valid.length === 0) return [];
+        const docs = await Routes.find({ _id: { $in: valid.map(objectId) } })
+          .lean<DidRouteDocument[]>()
+          .exec();
+        return docs.map(toDidRouteRecord);
+      }),
+
+    findByDid: (did) => translate(() => findLiveByDid(did)),
+
+    listByAgent: (agentId) =>
+      translate(async () => {
+        const docs = await Routes.find({ agentId: objectId(agentId), deletedAt: null })
+          .sort({ did: 1 })
+          .lean<DidRouteDocument[]>()
+          .exec();
+        return docs.map(toDidRouteRecord);
+      }),
+
+    create: (input) =>
+      translate(async () => {
+        try {
+          const doc = await Routes.create({
+            did: input.did,
+            liveKey: input.did,
+            agentId: objectId(input.agentId),
+            label: input.label,
+            sync: input.sync,
+            revision: 1,
+            deletedAt: null,
+          });
+          return { status: 'created', route: toDidRouteRecord(doc.toObject<DidRouteDocument>()) };
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          return { status: 'did_taken', existing: await findLiveByDid(input.did) };
+        }
+      }),
+
+    update: (id, patch) =>
+      translate(async () => {
+        if (!OBJECT_ID.test(id)) return { status: 'not_found' };
+        const set: Record<string, unknown> = {};
+        if (patch.did !== undefined) {
+          set.did = patch.did;
+          set.liveKey = patch.did;
+        }
+        if (patch.agentId !== undefined) set.agentId = objectId(patch.agentId);
+        if (patch.label !== undefined) set.label = patch.label;
+        if (patch.sync !== undefined) set.sync = patch.sync;
+        try {
+          const doc = await Routes.findOneAndUpdate(
+            liveById(id),
+            { $set: set, $inc: { revision: 1 } },
+            { returnDocument: 'after' },
+          )
+            .lean<DidRouteDocument>()
+            .exec();
+          return doc
+            ? { status: 'updated', route: toDidRouteRecord(doc) }
+            : { status: 'not_found' };
+        } catch (error) {
+          if (!isDuplicateKey(error) || patch.did === undefined) throw error;
+          return { status: 'did_taken', existing: await findLiveByDid(patch.did) };
+        }
+      }),
+
+    softDelete: (id, at, sync) =>
+      translate(async () => {
+        if (!OBJECT_ID.test(id)) return null;
+        // The freed key names the DID, so the update is conditional on the DID read: a
+        // concurrent change of the DID makes it miss, and it is tried again with the new one.
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const current = await Routes.findOne(liveById(id)).lean<DidRouteDocument>().exec();
+          if (!current) return null;
+          const doc = await Routes.findOneAndUpdate(
+            { ...liveById(id), did: current.did },
+            {
+              $set: {
+                deletedAt: at,
+                updatedAt: at,
+                liveKey: deletedLiveKey(current.did, id),
+                sync,
+              },
+              $inc: { revision: 1 },
+            },
+            { returnDocument: 'after', timestamps: false },
+          )
+            .lean<DidRouteDocument>()
+            .exec();
+          if (doc) return toDidRouteRecord(doc);
+        }
+        return null;
+      }),
+
+    setSync: (id, revision, sync) =>
+      translate(async () => {
+        if (!OBJECT_ID.test(id)) return null;
+        // Not atomic on FerretDB v1 (see agent.model.ts): at worst a stale outcome is recorded,
+        // which the next `telephony.sync` corrects, since it compares LiveKit's rules themselves.
+        const doc = await Routes.findOneAndUpdate(
+          { _id: objectId(id), revision },
+          { $set: { sync } },
+          { returnDocument: 'after', timestamps: false },
+        )
+          .lean<DidRouteDocument>()
+          .exec();
+        return doc ? toDidRouteRecord(doc) : null;
+      }),
+
+    ping: () =>
+      translate(async () => {
+        const db = connection.db;
+        if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
+          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE);
+        }
+        await db.admin().ping();
+      }),
+  };
+}

@@ -1,0 +1,74 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+
+export const DID_ROUTES_COLLECTION = 'telephony_did_routes';
+
+const routeSyncMongooseSchema = new Schema(
+  {
+    state: { type: String, enum: ['synced', 'pending', 'error'], required: true },
+    ruleId: { type: String, default: null },
+    error: { type: String, default: null },
+    syncedAt: { type: Date, default: null },
+  },
+  { _id: false },
+);
+
+/**
+ * `telephony_did_routes` documents: a phone number (E.164) → agent.
+ *
+ * "One live route per DID" is the unique index on `liveKey`, which equals `did` while the route
+ * is live and becomes `<did>~<id>` when it is deleted. A partial unique index
+ * (`{ did: 1 }` where `deletedAt: null`) would say the same more directly, but FerretDB v1 has no
+ * partial indexes, and a check-then-insert is not atomic anywhere: the unique key makes racing
+ * creates (and updates to the same new DID) fail with 11000 on MongoDB and FerretDB alike.
+ * `revision` is ours (see DidRouteRecord); Mongoose's `__v` is off.
+ */
+export const didRouteMongooseSchema = new Schema(
+  {
+    did: { type: String, required: true },
+    liveKey: { type: String, required: true },
+    agentId: { type: Schema.Types.ObjectId, required: true },
+    label: { type: String, default: null },
+    sync: { type: routeSyncMongooseSchema, required: true },
+    revision: { type: Number, required: true, default: 1 },
+    deletedAt: { type: Date, default: null },
+  },
+  {
+    collection: DID_ROUTES_COLLECTION,
+    timestamps: true,
+    versionKey: false,
+    // Indexes are created explicitly by the adapter's `ensureIndexes()` at start-up.
+    autoIndex: false,
+    autoCreate: false,
+    strict: true,
+  },
+);
+
+/**
+ * Every query the API makes, and its index:
+ * - create / update (uniqueness of live DIDs), findByDid (`liveKey: did`) → `one_live_route_per_did`.
+ * - list (filter `deletedAt: null`, keyset `did > after`, sort `did`) → `live_by_did`.
+ * - list by agent, listByAgent (`agentId`, `deletedAt: null`, sort `did`) → `live_by_agent`, which
+ *   also answers "does this agent still have numbers" before an agent is deleted.
+ * - get / getMany / update / softDelete / setSync by `_id` (+ `deletedAt`, `revision`) → `_id`.
+ */
+didRouteMongooseSchema.index({ liveKey: 1 }, { name: 'one_live_route_per_did', unique: true });
+didRouteMongooseSchema.index({ deletedAt: 1, did: 1 }, { name: 'live_by_did' });
+didRouteMongooseSchema.index({ agentId: 1, deletedAt: 1, did: 1 }, { name: 'live_by_agent' });
+
+export type DidRouteDocument = InferSchemaType<typeof didRouteMongooseSchema> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The key a deleted route keeps: unique, and never equal to a DID. */
+export function deletedLiveKey(did: string, id: string): string {
+  return `${did}~${id}`;
+}
+
+export function didRouteModel(connection: Connection): Model<DidRouteDocument> {
+  return (
+    (connection.models.TelephonyDidRoute as Model<DidRouteDocument> | undefined) ??
+    connection.model<DidRouteDocument>('TelephonyDidRoute', didRouteMongooseSchema)
+  );
+}
