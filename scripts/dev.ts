@@ -54,6 +54,7 @@ try {
 
   const printDb = prefixed('db');
   const printLiveKit = prefixed('livekit');
+  const printRedis = prefixed('redis');
   services = await startDevServices({
     mongo: useOwnMongo,
     livekit: useOwnLiveKit,
@@ -63,7 +64,8 @@ try {
       LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY,
       LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET,
     },
-    onOutput: (service, line) => (service === 'db' ? printDb(line) : printLiveKit(line)),
+    onOutput: (service, line) =>
+      (service === 'db' ? printDb : service === 'redis' ? printRedis : printLiveKit)(line),
   });
   const { ferretdb, livekit } = services;
   note(

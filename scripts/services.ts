@@ -11,8 +11,10 @@ try {
   // Server output goes to stderr: stdout carries only the NAME=value lines.
   const printDb = prefixed('db', process.stderr);
   const printLiveKit = prefixed('livekit', process.stderr);
+  const printRedis = prefixed('redis', process.stderr);
   const services = await startDevServices({
-    onOutput: (service, line) => (service === 'db' ? printDb(line) : printLiveKit(line)),
+    onOutput: (service, line) =>
+      (service === 'db' ? printDb : service === 'redis' ? printRedis : printLiveKit)(line),
   });
   const { ferretdb, livekit } = services;
   if (ferretdb)
@@ -25,7 +27,7 @@ try {
     );
   note('Use these settings (the LiveKit key and secret are for local development only):');
   process.stdout.write(`${envLines(services.env)}\n`);
-  note('Ctrl-C stops both.');
+  note('Ctrl-C stops them all.');
 
   const watched: Watched[] = [];
   if (ferretdb) watched.push({ label: 'db', exited: ferretdb.exited });

@@ -1,13 +1,16 @@
 // The local development services shared by `npm run services` and `npm run dev`: FerretDB with its data
-// in .data/ferretdb/ (survives restarts) and LiveKit, on fixed ports with fixed DEVELOPMENT-ONLY keys.
+// in .data/ferretdb/ (survives restarts) and LiveKit, on fixed ports with fixed DEVELOPMENT-ONLY keys,
+// with a Redis beside LiveKit for its SIP API (telephony) when redis-server is installed.
 
 import path from 'node:path';
 import { REPO_ROOT } from './install.ts';
 import {
   startFerretDB,
   startLiveKit,
+  startRedis,
   type FerretDBService,
   type LiveKitService,
+  type RedisService,
 } from './processes.ts';
 
 /** Development-only credentials: the dev LiveKit listens on 127.0.0.1 only. Never use them elsewhere. */
@@ -27,7 +30,8 @@ export interface DevServices {
   env: DevServiceEnv;
   ferretdb?: FerretDBService;
   livekit?: LiveKitService;
-  /** Stops what was started here (LiveKit first, then the database). */
+  redis?: RedisService;
+  /** Stops what was started here (LiveKit first, then Redis and the database). */
   stop(): Promise<void>;
 }
 
@@ -38,7 +42,7 @@ export interface DevServicesOptions {
   livekit?: boolean;
   existing?: Partial<DevServiceEnv>;
   /** Output of the servers, one line at a time. */
-  onOutput?: (service: 'db' | 'livekit', line: string) => void;
+  onOutput?: (service: 'db' | 'livekit' | 'redis', line: string) => void;
 }
 
 function portFromEnv(name: string, fallback: number): number {
@@ -52,7 +56,9 @@ function portFromEnv(name: string, fallback: number): number {
 
 /**
  * FerretDB on $FERRETDB_PORT (default 27017) and LiveKit on $LIVEKIT_PORT (default 7880, ICE/UDP on
- * $LIVEKIT_UDP_PORT, default 7882), both on 127.0.0.1.
+ * $LIVEKIT_UDP_PORT, default 7882), with Redis on $REDIS_PORT (default 6390, not 6379, so that a
+ * system Redis is left alone), all on 127.0.0.1. Without redis-server, LiveKit runs without it and
+ * only telephony's SIP API is unavailable (said once, loudly).
  */
 export async function startDevServices(options: DevServicesOptions = {}): Promise<DevServices> {
   const wantMongo = options.mongo ?? true;
@@ -60,6 +66,25 @@ export async function startDevServices(options: DevServicesOptions = {}): Promis
   const ferretdbPort = portFromEnv('FERRETDB_PORT', 27017);
   const livekitPort = portFromEnv('LIVEKIT_PORT', 7880);
   const livekitUdpPort = portFromEnv('LIVEKIT_UDP_PORT', 7882);
+  const redisPort = portFromEnv('REDIS_PORT', 6390);
+
+  // LiveKit's SIP API (phone numbers) keeps trunks and rules in Redis; Switchboard's own routes are
+  // in the database, and `telephony.sync` recreates the rules after a restart.
+  let redis: RedisService | undefined;
+  if (wantLiveKit) {
+    try {
+      redis = await startRedis({
+        port: redisPort,
+        processGroup: true,
+        onOutput: (line) => options.onOutput?.('redis', line),
+      });
+    } catch (error) {
+      options.onOutput?.(
+        'redis',
+        `Redis not started (${(error as Error).message}): LiveKit runs without it, so phone numbers cannot sync.`,
+      );
+    }
+  }
 
   const [db, lk] = await Promise.allSettled([
     wantMongo
@@ -76,6 +101,7 @@ export async function startDevServices(options: DevServicesOptions = {}): Promis
           rtcUdpPort: livekitUdpPort,
           apiKey: DEV_LIVEKIT_API_KEY,
           apiSecret: DEV_LIVEKIT_API_SECRET,
+          ...(redis && { redisAddress: redis.address }),
           processGroup: true,
           onOutput: (line) => options.onOutput?.('livekit', line),
         })
@@ -85,6 +111,7 @@ export async function startDevServices(options: DevServicesOptions = {}): Promis
   const livekit = lk.status === 'fulfilled' ? lk.value : undefined;
   const stop = async (): Promise<void> => {
     await livekit?.stop();
+    await redis?.stop();
     await ferretdb?.stop();
   };
   const failure = [db, lk].find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -105,7 +132,7 @@ export async function startDevServices(options: DevServicesOptions = {}): Promis
     LIVEKIT_API_KEY: livekit ? livekit.apiKey : required(existing, 'LIVEKIT_API_KEY'),
     LIVEKIT_API_SECRET: livekit ? livekit.apiSecret : required(existing, 'LIVEKIT_API_SECRET'),
   };
-  return { env, ferretdb, livekit, stop };
+  return { env, ferretdb, livekit, redis, stop };
 }
 
 function required(existing: Partial<DevServiceEnv>, name: keyof DevServiceEnv): string {
