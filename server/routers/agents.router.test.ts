@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
 import { CONFIG_MAX_BYTES } from '../../shared/agent.schema.ts';
@@ -9,19 +8,9 @@ import { GENERIC_INTERNAL_MESSAGE } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import { appRouter, type AppRouter } from './_app.ts';
+import { trpcError } from '../../test/trpc-error.ts';
 
 const MISSING_ID = '0123456789abcdef01234567';
-
-/** Runs `fn` and returns the TRPCError it threw. */
-async function trpcError(fn: () => Promise<unknown>): Promise<TRPCError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('agents.create', () => {
   test('creates version 1 with a normalised name and ISO timestamps', async () => {

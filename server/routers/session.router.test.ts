@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, test } from 'vitest';
@@ -27,20 +26,11 @@ import {
 } from '../livekit/livekit-rooms.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter, type AppRouter } from './_app.ts';
+import { trpcError } from '../../test/trpc-error.ts';
 
 const MISSING_ID = '0123456789abcdef01234567';
 /** Deliberately invalid overrides are typed as valid ones to reach the server's checks. */
 type Overrides = SessionStartInput['agentConfig'];
-
-async function trpcError(fn: () => Promise<unknown>): Promise<TRPCError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A caller whose LiveKit is the in-memory fake (unit tests); the real one is in the .int test. */
 function setup(options: Parameters<typeof buildCaller>[0] = {}) {

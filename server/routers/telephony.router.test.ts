@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
 import { buildAgentInput, buildCaller, buildServices } from '../../test/builders.ts';
@@ -9,19 +8,10 @@ import { createMemorySip } from '../livekit/sip.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { resolveAgentConfig } from '../services/config-resolver.ts';
 import { appRouter, type AppRouter } from './_app.ts';
+import { trpcError } from '../../test/trpc-error.ts';
 
 const MISSING_ID = '0123456789abcdef01234567';
 const DID = '+14155550100';
-
-async function trpcError(fn: () => Promise<unknown>): Promise<TRPCError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A caller over memory stores and a memory LiveKit SIP API, with one agent. */
 async function setup() {

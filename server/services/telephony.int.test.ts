@@ -2,7 +2,6 @@
 // in a real LiveKit server whose SIP API stores them in a real Redis (test/global-setup.ts).
 
 import { randomBytes } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { SipClient, type SIPDispatchRuleInfo } from 'livekit-server-sdk';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -16,6 +15,7 @@ import { createMongooseDidRouteStore } from '../adapters/mongoose/did-route-stor
 import { randomTestDid } from '../livekit/sip.contract.ts';
 import { createLiveKitSip } from '../livekit/sip.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
+import { trpcError } from '../../test/trpc-error.ts';
 
 let connection: Connection;
 let raw: SipClient;
@@ -88,16 +88,6 @@ async function rulesNamed(name: string): Promise<SIPDispatchRuleInfo[]> {
 
 const metadataOf = (rule: SIPDispatchRuleInfo | undefined) =>
   telephonyJobMetadataSchema.parse(JSON.parse(rule?.roomConfig?.agents[0]?.metadata ?? 'null'));
-
-async function trpcError(fn: () => Promise<unknown>): Promise<TRPCError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('routes and LiveKit SIP dispatch rules', () => {
   test('a new route creates exactly one rule: its number on the trunk, a room per caller, AGENT_NAME with { agentId, did, config }', async () => {
