@@ -240,11 +240,11 @@ describe('agents.delete with phone numbers', () => {
     const error = await trpcError(() => caller.agents.delete({ agentId: agent.id }));
     expect(error).toMatchObject({
       code: 'CONFLICT',
-      message: `Agent ${agent.id} still answers 2 phone numbers +14155550100, +442079460958: delete those routes or point them at another agent first`,
+      message: `“${agent.name}” still answers +14155550100, +442079460958: delete those numbers or point them at another agent first`,
     });
     await caller.telephony.routes.delete({ routeId: a.id });
     expect((await trpcError(() => caller.agents.delete({ agentId: agent.id }))).message).toMatch(
-      /still answers phone number \+442079460958:/,
+      /still answers \+442079460958: delete that number or point it at another agent first$/,
     );
     await caller.telephony.routes.delete({ routeId: b.id });
     await expect(caller.agents.delete({ agentId: agent.id })).resolves.toMatchObject({

@@ -135,8 +135,11 @@ export function createAgentService({
       const id = parseWith(agentIdSchema, rawId);
       const numbers = (await references?.liveNumbersForAgent(id)) ?? [];
       if (numbers.length > 0) {
+        const agent = await store.get(id);
+        const who = agent ? `“${agent.name}”` : `Agent ${id}`;
+        const these = numbers.length === 1 ? 'that number' : 'those numbers';
         throw new ConflictError(
-          `Agent ${id} still answers ${numbers.length === 1 ? 'phone number' : `${numbers.length} phone numbers`} ${numbers.join(', ')}: delete those routes or point them at another agent first`,
+          `${who} still answers ${numbers.join(', ')}: delete ${these} or point ${numbers.length === 1 ? 'it' : 'them'} at another agent first`,
         );
       }
       const deleted = await store.softDelete(id, now());
