@@ -20,6 +20,11 @@ const AgentPage = lazy(() => loadAgentPages().then((module) => ({ default: modul
 const AgentCreatePage = lazy(() =>
   loadAgentPages().then((module) => ({ default: module.AgentCreatePage })),
 );
+// Its own chunk too (with zod, for the shared phone-number rules): agents are the first screen.
+const loadPhoneNumbersPage = () => import('./features/phone-numbers/phone-numbers-page.tsx');
+const PhoneNumbersPage = lazy(() =>
+  loadPhoneNumbersPage().then((module) => ({ default: module.PhoneNumbersPage })),
+);
 
 function PageLoading() {
   return (
@@ -75,6 +80,16 @@ function AppLayout() {
                   Agents
                 </NavLink>
               </li>
+              <li>
+                <NavLink
+                  to="/phone-numbers"
+                  className="topbar__link"
+                  onPointerEnter={() => void loadPhoneNumbersPage()}
+                  onFocus={() => void loadPhoneNumbersPage()}
+                >
+                  Phone numbers
+                </NavLink>
+              </li>
             </ul>
           </nav>
         </div>
@@ -119,6 +134,7 @@ export function App() {
           <Route path="agents" element={<AgentsListPage />} />
           <Route path="agents/new" element={<AgentCreatePage />} />
           <Route path="agents/:agentId" element={<AgentPage />} />
+          <Route path="phone-numbers" element={<PhoneNumbersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

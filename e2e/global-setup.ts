@@ -1,16 +1,16 @@
 // Vitest globalSetup for the browser tests: the BUILT app (`npm start`, NODE_ENV=production) on a
 // free loopback port, backed by real services — a MongoDB-wire database (FerretDB, or
-// $TEST_MONGODB_URI) and a LiveKit server (or $TEST_LIVEKIT_*) from test/global-setup.ts — and a
-// Chromium (Debian's, or $CHROMIUM_PATH) that the test files connect to. Anything missing fails the
-// run with a message that says what to do; nothing is ever skipped.
-
+// $TEST_MONGODB_URI) and a LiveKit server (or $TEST_LIVEKIT_*) from test/global-setup.ts, with a
+// Redis (or $TEST_REDIS_ADDRESS) behind it for LiveKit's SIP API (phone numbers) — and a Chromium
+// (Debian's, or $CHROMIUM_PATH) that the test files connect to. Anything missing fails the run
+// with a message that says what to do; nothing is ever skipped.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { setupLiveKit, setupMongo } from '../test/global-setup.ts';
+import { setupLiveKit, setupMongo, setupRedis } from '../test/global-setup.ts';
 import { assertBuilt, startBuiltApp } from './support/built-app.ts';
 import { CHROMIUM_ARGS, type E2eContext } from './support/context.ts';
 
@@ -30,9 +30,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 
   try {
+    // Redis first: the LiveKit started next keeps SIP trunks and dispatch rules in it.
+    teardowns.push(await setupRedis(project));
     const [releaseMongo, releaseLiveKit] = await Promise.all([
       setupMongo(project),
-      setupLiveKit(project),
+      setupLiveKit(project, { redis: true }),
     ]);
     teardowns.push(releaseMongo, releaseLiveKit);
     const { mongoUri, livekit } = project.getProvidedContext();

@@ -68,10 +68,10 @@ export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-/** A typed client of the same app, for arranging and checking data in tests. */
-export function apiClient() {
+/** A typed client of the same app (or of another one the test started), for arranging and checking data. */
+export function apiClient(baseUrl = e2eContext().baseUrl) {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${e2eContext().baseUrl}/trpc` })],
+    links: [httpLink({ url: `${baseUrl}/trpc` })],
   });
 }
 

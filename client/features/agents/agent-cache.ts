@@ -1,48 +1,17 @@
 import { useRef } from 'react';
-import { useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { describeApiError } from '../../lib/api-error.ts';
+import { infiniteListCache } from '../../lib/infinite-list-cache.ts';
 import { toast } from '../../lib/toast-store.ts';
 import { errorCode, trpc, type RouterOutputs } from '../../lib/trpc.ts';
 
 export type Agent = RouterOutputs['agents']['get'];
 type AgentListPage = RouterOutputs['agents']['list'];
-type ListSnapshot = [readonly unknown[], InfiniteData<AgentListPage> | undefined][];
-
-/** Every cached page of `agents.list`, whatever its search. */
-function listKey() {
-  return getQueryKey(trpc.agents.list, undefined, 'infinite');
-}
-
-function snapshotLists(queryClient: QueryClient): ListSnapshot {
-  return queryClient.getQueriesData<InfiniteData<AgentListPage>>({ queryKey: listKey() });
-}
-
-function restoreLists(queryClient: QueryClient, snapshot: ListSnapshot): void {
-  for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
-}
-
-/** Rewrites every cached list page; `edit` returns the new item, or null to drop it. */
-function editListItems(
-  queryClient: QueryClient,
-  agentId: string,
-  edit: (agent: Agent) => Agent | null,
-): void {
-  queryClient.setQueriesData<InfiniteData<AgentListPage>>({ queryKey: listKey() }, (data) => {
-    if (!data) return data;
-    return {
-      ...data,
-      pages: data.pages.map((page) => ({
-        ...page,
-        items: page.items.flatMap((item) => {
-          if (item.id !== agentId) return [item];
-          const next = edit(item);
-          return next ? [next] : [];
-        }),
-      })),
-    };
-  });
-}
+/** Every cached page of the list, whatever its filter. */
+const lists = infiniteListCache<Agent, AgentListPage>(() =>
+  getQueryKey(trpc.agents.list, undefined, 'infinite'),
+);
 
 /**
  * Deletes an agent: it leaves every cached list at once, comes back if the server says no, and a
@@ -66,8 +35,8 @@ export function useDeleteAgent(options: { onDeleted?: (agent: Agent) => void } =
   const mutation = trpc.agents.delete.useMutation({
     onMutate: async ({ agentId }) => {
       await utils.agents.list.cancel();
-      const snapshot = snapshotLists(queryClient);
-      editListItems(queryClient, agentId, () => null);
+      const snapshot = lists.snapshot(queryClient);
+      lists.editItem(queryClient, agentId, () => null);
       return { snapshot };
     },
     onSuccess: (_result, { agentId }) => finish(agentId, (name) => `Deleted “${name}”`),
@@ -77,7 +46,7 @@ export function useDeleteAgent(options: { onDeleted?: (agent: Agent) => void } =
         finish(agentId, (name) => `“${name}” was already deleted`);
         return;
       }
-      if (context) restoreLists(queryClient, context.snapshot);
+      if (context) lists.restore(queryClient, context.snapshot);
       const name = pending.current.get(agentId)?.name ?? 'the agent';
       pending.current.delete(agentId);
       toast.error(`Could not delete “${name}”: ${describeApiError(error)}`);
@@ -100,6 +69,6 @@ export function useStoreSavedAgent() {
   const utils = trpc.useUtils();
   return (agent: Agent) => {
     utils.agents.get.setData({ agentId: agent.id }, agent);
-    editListItems(queryClient, agent.id, () => agent);
+    lists.editItem(queryClient, agent.id, () => agent);
   };
 }

@@ -8,6 +8,7 @@ import { trpc } from '../../lib/trpc.ts';
 import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
+import { LoadMore } from '../../components/load-more.tsx';
 
 const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -120,23 +121,7 @@ export function AgentsListPage() {
               <AgentRow key={agent.id} agent={agent} onDelete={() => setToDelete(agent)} />
             ))}
           </ul>
-          {list.isFetchNextPageError && (
-            <p className="inline-error" role="alert">
-              Could not load more agents: {describeApiError(list.error)}
-            </p>
-          )}
-          {list.hasNextPage && (
-            <div className="load-more">
-              <button
-                type="button"
-                className="button"
-                onClick={() => void list.fetchNextPage()}
-                disabled={list.isFetchingNextPage}
-              >
-                {list.isFetchingNextPage ? 'Loading…' : 'Load more agents'}
-              </button>
-            </div>
-          )}
+          <LoadMore list={list} noun="agents" />
         </>
       )}
 
