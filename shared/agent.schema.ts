@@ -170,7 +170,25 @@ export const agentSchema = z.object({
   updatedAt: z.iso.datetime(),
   deletedAt: z.iso.datetime().optional(),
 });
-export type Agent = z.output<typeof agentSchema>;
+/**
+ * A JSON document's named fields, at every depth, without the index signatures that keep unknown
+ * keys. tRPC serialises an output type with an index signature to `{ [key: string]: unknown }`,
+ * which would erase the type of every named config field on the client; API outputs use this
+ * type instead. Unknown keys are still in the values at run time (see the raw-JSON editor).
+ */
+export type KnownFields<T> = T extends readonly (infer U)[]
+  ? KnownFields<U>[]
+  : T extends object
+    ? {
+        [K in keyof T as string extends K ? never : number extends K ? never : K]: KnownFields<
+          T[K]
+        >;
+      }
+    : T;
+
+export type Agent = Omit<z.output<typeof agentSchema>, 'config'> & {
+  config: KnownFields<AgentConfig>;
+};
 
 export const agentListInputSchema = z.object({
   limit: z.int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),

@@ -10,6 +10,7 @@ import {
   toolObjectSchema,
   TOOLS_MAX,
   ttsConfigSchema,
+  type KnownFields,
 } from './agent.schema.ts';
 
 /** Participant identities and room names: what LiveKit accepts and a URL carries unescaped. */
@@ -123,11 +124,16 @@ export const ragRuntimeSchema = z.object({
 });
 export type RagRuntime = z.output<typeof ragRuntimeSchema>;
 
-const withProvider = <
-  S extends typeof llmConfigSchema | typeof sttConfigSchema | typeof ttsConfigSchema,
->(
-  section: S,
-) => section.extend({ provider: section.shape.provider.unwrap() });
+// Spelled out per section: a generic helper typed every section as the union of all three.
+const llmWithProviderSchema = llmConfigSchema.extend({
+  provider: llmConfigSchema.shape.provider.unwrap(),
+});
+const sttWithProviderSchema = sttConfigSchema.extend({
+  provider: sttConfigSchema.shape.provider.unwrap(),
+});
+const ttsWithProviderSchema = ttsConfigSchema.extend({
+  provider: ttsConfigSchema.shape.provider.unwrap(),
+});
 
 /**
  * A config after the resolver: the stored config, the overrides merged on top, tools normalised
@@ -135,9 +141,9 @@ const withProvider = <
  */
 export const resolvedAgentConfigSchema = agentConfigShapeSchema.extend({
   instructions: agentConfigShapeSchema.shape.instructions.unwrap(),
-  llm: withProvider(llmConfigSchema),
-  stt: withProvider(sttConfigSchema),
-  tts: withProvider(ttsConfigSchema),
+  llm: llmWithProviderSchema,
+  stt: sttWithProviderSchema,
+  tts: ttsWithProviderSchema,
   tools: z
     .array(toolObjectSchema)
     .max(TOOLS_MAX, `at most ${TOOLS_MAX} tools`)
@@ -187,4 +193,6 @@ export const sessionStartOutputSchema = z.object({
   agentId: z.string().nullable(),
   config: resolvedAgentConfigSchema,
 });
-export type SessionStartOutput = z.output<typeof sessionStartOutputSchema>;
+export type SessionStartOutput = Omit<z.output<typeof sessionStartOutputSchema>, 'config'> & {
+  config: KnownFields<ResolvedAgentConfig>;
+};

@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { agentIdSchema, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './agent.schema.ts';
-import { resolvedAgentConfigSchema } from './session.schema.ts';
+import {
+  agentIdSchema,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  type KnownFields,
+} from './agent.schema.ts';
+import { resolvedAgentConfigSchema, type ResolvedAgentConfig } from './session.schema.ts';
 
 /** E.164: a country code and number of at most 15 digits; fewer than 8 is no real DID. */
 export const DID_MIN_DIGITS = 8;
@@ -161,7 +166,12 @@ export const telephonyResolveOutputSchema = z.object({
   agentId: z.string(),
   config: resolvedAgentConfigSchema,
 });
-export type TelephonyResolveOutput = z.output<typeof telephonyResolveOutputSchema>;
+export type TelephonyResolveOutput = Omit<
+  z.output<typeof telephonyResolveOutputSchema>,
+  'config'
+> & {
+  config: KnownFields<ResolvedAgentConfig>;
+};
 
 /**
  * The job metadata an agent worker receives for an inbound call (a JSON string, carried by the

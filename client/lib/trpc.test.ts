@@ -1,7 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
-import { expect, test } from 'vitest';
+import { expect, expectTypeOf, test } from 'vitest';
 import { apiErrorInfo, describeApiError } from './api-error.ts';
-import { errorCode, shouldRetry } from './trpc.ts';
+import { errorCode, shouldRetry, type RouterOutputs } from './trpc.ts';
 
 const serverError = (code: string, message = 'x', fieldErrors: Record<string, string[]> = {}) =>
   TRPCClientError.from({
@@ -43,4 +43,14 @@ test('a failed call is read as code, message and field errors', () => {
   expect(
     describeApiError(serverError('SERVICE_UNAVAILABLE', 'Persistence is not configured')),
   ).toMatch(/^Persistence is not configured on the server/);
+});
+
+test('config fields keep their types through tRPC (checked by tsc)', () => {
+  type Config = RouterOutputs['agents']['get']['config'];
+  type Resolved = RouterOutputs['session']['start']['config'];
+  expectTypeOf<Config['greeting']>().toEqualTypeOf<string | undefined>();
+  expectTypeOf<NonNullable<Config['llm']>['temperature']>().toEqualTypeOf<number | undefined>();
+  expectTypeOf<Resolved['llm']['provider']>().toEqualTypeOf<string>();
+  expectTypeOf<Resolved['rag']['topK']>().toEqualTypeOf<number>();
+  expectTypeOf<RouterOutputs['telephony']['resolve']['config']>().toEqualTypeOf<Resolved>();
 });
