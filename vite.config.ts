@@ -53,8 +53,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           root: repoRoot,
-          include: ['{server,shared,scripts,test}/**/*.int.test.ts'],
-          globalSetup: ['./test/global-setup.ts'],
+          include: ['{server,shared,scripts}/**/*.int.test.ts'],
+          globalSetup: ['./scripts/testing/global-setup.ts'],
           // Redis for LiveKit's SIP API (telephony); the LiveKit started here then uses it.
           provide: { testServices: ['mongo', 'livekit', 'redis'] },
           testTimeout: 30_000,

@@ -1,6 +1,6 @@
 // Vitest globalSetup for the browser tests: the BUILT app (`npm start`, NODE_ENV=production) on a
 // free loopback port, backed by real services — a MongoDB-wire database (FerretDB, or
-// $TEST_MONGODB_URI) and a LiveKit server (or $TEST_LIVEKIT_*) from test/global-setup.ts, with a
+// $TEST_MONGODB_URI) and a LiveKit server (or $TEST_LIVEKIT_*) from scripts/testing/global-setup.ts, with a
 // Redis (or $TEST_REDIS_ADDRESS) behind it for LiveKit's SIP API (phone numbers) — and a Chromium
 // (Debian's, or $CHROMIUM_PATH) that the test files connect to. Anything missing fails the run
 // with a message that says what to do; nothing is ever skipped.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { setupLiveKit, setupMongo, setupRedis } from '../test/global-setup.ts';
+import { setupLiveKit, setupMongo, setupRedis } from '../scripts/testing/global-setup.ts';
 import { assertBuilt, startBuiltApp } from './support/built-app.ts';
 import { CHROMIUM_ARGS, type E2eContext } from './support/context.ts';
 

@@ -8,7 +8,7 @@ import {
 } from 'livekit-server-sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestWorker, type TestWorker } from '../test/agent-worker/spawn.ts';
+import { startTestWorker, type TestWorker } from '../scripts/testing/agent-worker/spawn.ts';
 import {
   apiClient,
   connectBrowser,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import { startFerretDB } from '../scripts/lib/processes.ts';
-import { dropTestDatabase, testDatabaseUri } from '../test/services.ts';
+import { dropTestDatabase, testDatabaseUri } from '../scripts/testing/services.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 // What e2e/global-setup.ts hands the browser tests.
 
-import type { TestLiveKitSettings } from '../../test/global-setup.ts';
+import type { TestLiveKitSettings } from '../../scripts/testing/global-setup.ts';
 
 export interface E2eContext {
   /** The built app, e.g. `http://127.0.0.1:40123`. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { buildServices } from '../../test/builders.ts';
+import { buildServices } from '../testing/builders.ts';
 import { createInnerContext, type Services } from '../context.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter } from '../routers/_app.ts';

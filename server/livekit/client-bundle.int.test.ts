@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { DEV_LIVEKIT_API_SECRET } from '../../scripts/lib/dev-services.ts';
-import { testLiveKit } from '../../test/services.ts';
+import { testLiveKit } from '../../scripts/testing/services.ts';
 
 const DIST_CLIENT = fileURLToPath(new URL('../../dist/client', import.meta.url));
 

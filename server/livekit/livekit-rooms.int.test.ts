@@ -1,12 +1,12 @@
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import { describe, expect, test } from 'vitest';
-import { testLiveKit } from '../../test/services.ts';
+import { testLiveKit } from '../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { describeLiveKitRoomsContract } from './livekit-rooms.contract.ts';
 import { createLiveKitRooms } from './livekit-rooms.ts';
 
-// The real adapter against the LiveKit server the test run started (test/global-setup.ts).
+// The real adapter against the LiveKit server the test run started (scripts/testing/global-setup.ts).
 
 describeLiveKitRoomsContract('livekit-server-sdk against a real LiveKit', async () => {
   const livekit = testLiveKit();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { testLiveKit } from '../../test/services.ts';
+import { testLiveKit } from '../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { describeSipDispatchContract } from './sip.contract.ts';
 import { createLiveKitSip } from './sip.ts';

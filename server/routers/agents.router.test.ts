@@ -1,14 +1,14 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
 import { CONFIG_MAX_BYTES } from '../../shared/agent.schema.ts';
-import { buildAgentInput, buildCaller, buildServices } from '../../test/builders.ts';
+import { buildAgentInput, buildCaller, buildServices } from '../testing/builders.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createInnerContext } from '../context.ts';
 import { GENERIC_INTERNAL_MESSAGE } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import { appRouter, type AppRouter } from './_app.ts';
-import { trpcError } from '../../test/trpc-error.ts';
+import { trpcError } from '../testing/trpc-error.ts';
 
 const MISSING_ID = '0123456789abcdef01234567';
 

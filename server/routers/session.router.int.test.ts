@@ -1,6 +1,6 @@
-// session.start end to end, against what the test run started itself (test/global-setup.ts): a
+// session.start end to end, against what the test run started itself (scripts/testing/global-setup.ts): a
 // real LiveKit server, a real MongoDB-protocol database, the HTTP server over a tRPC client, and
-// a real agent worker (@livekit/agents, test/agent-worker/worker.ts) registered as AGENT_NAME.
+// a real agent worker (@livekit/agents, scripts/testing/agent-worker/worker.ts) registered as AGENT_NAME.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -15,9 +15,9 @@ import {
   sessionStartOutputSchema,
   type SessionStartOutput,
 } from '../../shared/session.schema.ts';
-import { startTestWorker, type TestWorker } from '../../test/agent-worker/spawn.ts';
-import { buildAgentInput } from '../../test/builders.ts';
-import { dropTestDatabase, testDatabaseUri, testLiveKit } from '../../test/services.ts';
+import { startTestWorker, type TestWorker } from '../../scripts/testing/agent-worker/spawn.ts';
+import { buildAgentInput } from '../testing/builders.ts';
+import { dropTestDatabase, testDatabaseUri, testLiveKit } from '../../scripts/testing/services.ts';
 import { buildApp, type App } from '../app.ts';
 import { loadEnv } from '../env.ts';
 import { createMemoryLogger } from '../logger.ts';

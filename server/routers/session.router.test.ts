@@ -14,7 +14,7 @@ import {
   buildCaller,
   buildServices,
   TEST_AGENT_NAME,
-} from '../../test/builders.ts';
+} from '../testing/builders.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createInnerContext } from '../context.ts';
@@ -26,7 +26,7 @@ import {
 } from '../livekit/livekit-rooms.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter, type AppRouter } from './_app.ts';
-import { trpcError } from '../../test/trpc-error.ts';
+import { trpcError } from '../testing/trpc-error.ts';
 
 const MISSING_ID = '0123456789abcdef01234567';
 /** Deliberately invalid overrides are typed as valid ones to reach the server's checks. */

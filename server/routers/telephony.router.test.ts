@@ -1,6 +1,6 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
-import { buildAgentInput, buildCaller, buildServices } from '../../test/builders.ts';
+import { buildAgentInput, buildCaller, buildServices } from '../testing/builders.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from '../adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createInnerContext } from '../context.ts';
@@ -8,7 +8,7 @@ import { createMemorySip } from '../livekit/sip.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { resolveAgentConfig } from '../services/config-resolver.ts';
 import { appRouter, type AppRouter } from './_app.ts';
-import { trpcError } from '../../test/trpc-error.ts';
+import { trpcError } from '../testing/trpc-error.ts';
 
 const MISSING_ID = '0123456789abcdef01234567';
 const DID = '+14155550100';

@@ -1,13 +1,13 @@
 // Telephony end to end on real services: routes in FerretDB (Mongoose adapters), dispatch rules
-// in a real LiveKit server whose SIP API stores them in a real Redis (test/global-setup.ts).
+// in a real LiveKit server whose SIP API stores them in a real Redis (scripts/testing/global-setup.ts).
 
 import { randomBytes } from 'node:crypto';
 import { SipClient, type SIPDispatchRuleInfo } from 'livekit-server-sdk';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { telephonyJobMetadataSchema } from '../../shared/telephony.schema.ts';
-import { buildAgentInput, buildCaller, TEST_AGENT_NAME } from '../../test/builders.ts';
-import { dropTestDatabase, testDatabaseUri, testLiveKit } from '../../test/services.ts';
+import { buildAgentInput, buildCaller, TEST_AGENT_NAME } from '../testing/builders.ts';
+import { dropTestDatabase, testDatabaseUri, testLiveKit } from '../../scripts/testing/services.ts';
 import { AGENTS_COLLECTION } from '../adapters/mongoose/agent.model.ts';
 import { createMongooseAgentStore } from '../adapters/mongoose/agent-store.mongoose.ts';
 import { DID_ROUTES_COLLECTION } from '../adapters/mongoose/did-route.model.ts';
@@ -15,7 +15,7 @@ import { createMongooseDidRouteStore } from '../adapters/mongoose/did-route-stor
 import { randomTestDid } from '../livekit/sip.contract.ts';
 import { createLiveKitSip } from '../livekit/sip.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
-import { trpcError } from '../../test/trpc-error.ts';
+import { trpcError } from '../testing/trpc-error.ts';
 
 let connection: Connection;
 let raw: SipClient;

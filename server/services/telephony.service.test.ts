@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { jsonByteLength } from '../../shared/json-guard.ts';
 import { telephonyJobMetadataSchema } from '../../shared/telephony.schema.ts';
-import { buildAgentInput, buildServices, TEST_AGENT_NAME } from '../../test/builders.ts';
+import { buildAgentInput, buildServices, TEST_AGENT_NAME } from '../testing/builders.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { NotFoundError, ServiceUnavailableError } from '../errors.ts';

@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { dropTestDatabase, testDatabaseUri } from '../../../test/services.ts';
+import { dropTestDatabase, testDatabaseUri } from '../../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
 import { describeAgentStoreContract } from '../../ports/agent-store.contract.ts';
 import { AGENTS_COLLECTION, REVISION_CLAIMS_COLLECTION } from './agent.model.ts';

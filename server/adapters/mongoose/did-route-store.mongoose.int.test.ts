@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { dropTestDatabase, testDatabaseUri } from '../../../test/services.ts';
+import { dropTestDatabase, testDatabaseUri } from '../../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
 import { describeDidRouteStoreContract } from '../../ports/did-route-store.contract.ts';
 import type { RouteSyncRecord } from '../../ports/did-route-store.port.ts';

@@ -1,23 +1,23 @@
-import { createMemoryAgentStore } from '../server/adapters/memory/agent-store.memory.ts';
-import { createMemoryDidRouteStore } from '../server/adapters/memory/did-route-store.memory.ts';
-import { createInnerContext, type Services } from '../server/context.ts';
-import { createUnconfiguredLiveKitRooms } from '../server/livekit/livekit-rooms.unconfigured.ts';
-import { createUnconfiguredSip } from '../server/livekit/sip.unconfigured.ts';
-import { createMemoryLogger, type Logger } from '../server/logger.ts';
-import type { AgentStore } from '../server/ports/agent-store.port.ts';
-import type { DidRouteStore } from '../server/ports/did-route-store.port.ts';
-import type { LiveKitRooms } from '../server/ports/livekit-rooms.port.ts';
-import type { SipDispatch } from '../server/ports/sip-dispatch.port.ts';
-import { createCaller } from '../server/routers/_app.ts';
-import { createAgentService } from '../server/services/agent.service.ts';
-import { createSessionService } from '../server/services/session.service.ts';
-import { createSystemService } from '../server/services/system.service.ts';
+import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
+import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
+import { createInnerContext, type Services } from '../context.ts';
+import { createUnconfiguredLiveKitRooms } from '../livekit/livekit-rooms.unconfigured.ts';
+import { createUnconfiguredSip } from '../livekit/sip.unconfigured.ts';
+import { createMemoryLogger, type Logger } from '../logger.ts';
+import type { AgentStore } from '../ports/agent-store.port.ts';
+import type { DidRouteStore } from '../ports/did-route-store.port.ts';
+import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
+import { createCaller } from '../routers/_app.ts';
+import { createAgentService } from '../services/agent.service.ts';
+import { createSessionService } from '../services/session.service.ts';
+import { createSystemService } from '../services/system.service.ts';
 import {
   createRouteReferences,
   createTelephonyService,
-} from '../server/services/telephony.service.ts';
-import type { AgentCreateInput } from '../shared/agent.schema.ts';
-import type { StorageKind } from '../shared/system.schema.ts';
+} from '../services/telephony.service.ts';
+import type { AgentCreateInput } from '../../shared/agent.schema.ts';
+import type { StorageKind } from '../../shared/system.schema.ts';
 
 export const TEST_AGENT_NAME = 'test-agent';
 

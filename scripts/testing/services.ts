@@ -1,4 +1,4 @@
-// Helpers for test files, on top of what test/global-setup.ts provides.
+// Helpers for test files, on top of what scripts/testing/global-setup.ts provides.
 
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export function testMongoUri(): string {
   const uri = inject('mongoUri');
   if (!uri)
     throw new Error(
-      "no mongoUri: add 'mongo' to this project's testServices (see test/global-setup.ts)",
+      "no mongoUri: add 'mongo' to this project's testServices (see scripts/testing/global-setup.ts)",
     );
   return uri;
 }
@@ -71,7 +71,7 @@ export function testLiveKit(): TestLiveKit {
   const livekit = inject('livekit');
   if (!livekit)
     throw new Error(
-      "no livekit: add 'livekit' to this project's testServices (see test/global-setup.ts)",
+      "no livekit: add 'livekit' to this project's testServices (see scripts/testing/global-setup.ts)",
     );
   return { ...livekit, httpUrl: livekit.url.replace(/^ws(s?):\/\//, 'http$1://') };
 }
@@ -81,7 +81,7 @@ export function testRedisAddress(): string {
   const address = inject('redisAddress');
   if (!address)
     throw new Error(
-      "no redisAddress: add 'redis' to this project's testServices (see test/global-setup.ts)",
+      "no redisAddress: add 'redis' to this project's testServices (see scripts/testing/global-setup.ts)",
     );
   return address;
 }

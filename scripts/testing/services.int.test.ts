@@ -1,4 +1,4 @@
-// Proves test/global-setup.ts: the provided MongoDB and LiveKit are real and reachable, and the keys work.
+// Proves scripts/testing/global-setup.ts: the provided MongoDB and LiveKit are real and reachable, and the keys work.
 
 import { createHmac } from 'node:crypto';
 import mongoose from 'mongoose';

@@ -5,7 +5,7 @@
 //   {"event":"job","jobId":…,"roomName":…,"agentName":…,"metadata":"<the job metadata>"}
 //   {"event":"connected","jobId":…,"roomName":…,"identity":…}   after it joined the room
 //
-// Run: node --import tsx test/agent-worker/worker.ts   (env: LIVEKIT_URL, LIVEKIT_API_KEY,
+// Run: node --import tsx scripts/testing/agent-worker/worker.ts   (env: LIVEKIT_URL, LIVEKIT_API_KEY,
 // LIVEKIT_API_SECRET, AGENT_NAME, WORKER_REPORT_FILE). Each job runs in a child process that
 // re-imports this file (it inherits `--import tsx`); only the main process starts the server.
 

@@ -13,7 +13,7 @@
 
 import mongoose from 'mongoose';
 import type { TestProject } from 'vitest/node';
-import { startFerretDB, startLiveKit, startRedis } from '../scripts/lib/processes.ts';
+import { startFerretDB, startLiveKit, startRedis } from '../lib/processes.ts';
 
 export type TestServiceName = 'mongo' | 'livekit' | 'redis';
 
@@ -26,7 +26,7 @@ export interface TestLiveKitSettings {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** A MongoDB URI; its database part (if any) is replaced by test/services.ts testDatabaseUri(). */
+    /** A MongoDB URI; its database part (if any) is replaced by scripts/testing/services.ts testDatabaseUri(). */
     mongoUri: string;
     livekit: TestLiveKitSettings;
     /** `host:port` of a Redis, when the project asked for 'redis'. */

@@ -1,4 +1,4 @@
-// Starts test/agent-worker/worker.ts as a child process for a test file and reads what it reports.
+// Starts scripts/testing/agent-worker/worker.ts as a child process for a test file and reads what it reports.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
