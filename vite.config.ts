@@ -12,7 +12,10 @@ export default defineConfig({
   plugins: [
     react(),
     // Prints the gzipped size of the initial JavaScript and of the lazily loaded call chunk.
-    bundleSizeReport({ callModule: 'client/features/session/call-view.tsx', initialBudgetKiB: 120 }),
+    bundleSizeReport({
+      callModule: 'client/features/session/call-view.tsx',
+      initialBudgetKiB: 120,
+    }),
   ],
   // Pre-bundled up front so the dev server does not reload the first time a lazy page opens.
   optimizeDeps: { include: ['zod', 'livekit-client'] },

@@ -12,10 +12,7 @@ import { createCaller } from '../routers/_app.ts';
 import { createAgentService } from '../services/agent.service.ts';
 import { createSessionService } from '../services/session.service.ts';
 import { createSystemService } from '../services/system.service.ts';
-import {
-  createRouteReferences,
-  createTelephonyService,
-} from '../services/telephony.service.ts';
+import { createRouteReferences, createTelephonyService } from '../services/telephony.service.ts';
 import type { AgentCreateInput } from '../../shared/agent.schema.ts';
 import type { StorageKind } from '../../shared/system.schema.ts';
 
