@@ -1,4 +1,4 @@
-import { ModalDialog } from '../../components/modal-dialog.tsx';
+import { ConfirmDeleteDialog } from '../../components/confirm-delete-dialog.tsx';
 import { formatDid } from './phone-format.ts';
 import type { DidRoute } from './route-cache.ts';
 
@@ -17,31 +17,18 @@ export function DeleteRouteDialog({
   onConfirm,
 }: DeleteRouteDialogProps) {
   return (
-    <ModalDialog
-      open={route !== null}
-      title={route ? `Delete ${formatDid(route.did)}?` : 'Delete number?'}
-      onClose={onCancel}
-      role="alertdialog"
-      actions={
-        <>
-          <button type="button" className="button" onClick={onCancel} autoFocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button--danger"
-            onClick={() => route && onConfirm(route)}
-          >
-            Delete number
-          </button>
-        </>
-      }
+    <ConfirmDeleteDialog
+      item={route}
+      title={(item) => (item ? `Delete ${formatDid(item.did)}?` : 'Delete number?')}
+      confirmLabel="Delete number"
+      onCancel={onCancel}
+      onConfirm={onConfirm}
     >
       <p>
         Calls to <span className="mono">{route?.did}</span> will no longer reach{' '}
         {agentName ? `“${agentName}”` : 'its agent'}: its dispatch rule is removed from LiveKit.
         Calls already running are not interrupted.
       </p>
-    </ModalDialog>
+    </ConfirmDeleteDialog>
   );
 }
