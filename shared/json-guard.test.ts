@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { findJsonProblem, formatPath, jsonByteLength, MAX_JSON_DEPTH } from './json-guard.ts';
+import {
+  findJsonProblem,
+  formatPath,
+  jsonByteLength,
+  jsonEqual,
+  MAX_JSON_DEPTH,
+} from './json-guard.ts';
 
 describe('findJsonProblem', () => {
   test('plain JSON passes', () => {
@@ -40,4 +46,17 @@ test('formatPath writes dots and indexes', () => {
 
 test('jsonByteLength counts UTF-8 bytes', () => {
   expect(jsonByteLength({ a: 'é' })).toBe('{"a":"é"}'.length + 1);
+});
+
+describe('jsonEqual', () => {
+  test.each([
+    [{ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }, true],
+    [{ a: 1 }, { a: 1, b: undefined }, false],
+    [[1, 2], [2, 1], false],
+    [{ a: null }, { a: null }, true],
+    [{ a: {} }, { a: [] }, false],
+    ['1', 1, false],
+  ])('%j vs %j → %s', (a, b, equal) => {
+    expect(jsonEqual(a, b)).toBe(equal);
+  });
 });

@@ -3,7 +3,7 @@ import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts
 import { ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { createMemoryLiveKitRooms } from '../livekit/livekit-rooms.memory.ts';
 import { createAgentService } from './agent.service.ts';
-import { createSessionService, jsonEqual } from './session.service.ts';
+import { createSessionService } from './session.service.ts';
 
 function build(options: { randomBytes?: (size: number) => Buffer } = {}) {
   const rooms = createMemoryLiveKitRooms();
@@ -62,18 +62,5 @@ describe('session service (without tRPC)', () => {
     await expect(session.start({ roomName: 'foreign' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-  });
-});
-
-describe('jsonEqual', () => {
-  test.each([
-    [{ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }, true],
-    [{ a: 1 }, { a: 1, b: undefined }, false],
-    [[1, 2], [2, 1], false],
-    [{ a: null }, { a: null }, true],
-    [{ a: {} }, { a: [] }, false],
-    ['1', 1, false],
-  ])('%j vs %j → %s', (a, b, equal) => {
-    expect(jsonEqual(a, b)).toBe(equal);
   });
 });

@@ -7,12 +7,12 @@ import {
   type SessionStartOutput,
 } from '../../shared/session.schema.ts';
 import { formatBytes } from '../../shared/agent.schema.ts';
-import { jsonByteLength } from '../../shared/json-guard.ts';
+import { jsonByteLength, jsonEqual } from '../../shared/json-guard.ts';
 import { ConflictError, parseWith, ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { AgentService } from './agent.service.ts';
-import { createConfigResolver, isPlainObject } from './config-resolver.ts';
+import { createConfigResolver } from './config-resolver.ts';
 
 export interface SessionService {
   /**
@@ -122,21 +122,6 @@ function sameJob(dispatch: AgentDispatchRecord, job: AgentJobMetadata): boolean 
     return false;
   }
   return jsonEqual(theirs, job);
-}
-
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length &&
-      keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
-    );
-  }
-  return false;
 }
 
 /** Runs tasks one after another per key; a failed task does not block the next. */

@@ -1,5 +1,6 @@
 import { formatPath, type JsonPath } from '../../../shared/json-guard.ts';
-import { isPlainObject, jsonEqual } from '../../lib/json.ts';
+import { jsonEqual } from '../../../shared/json-guard.ts';
+import { isPlainObject } from '../../lib/json.ts';
 
 export interface DiffEntry {
   /** `name`, `config.llm.model`, `config.tools`, … */
