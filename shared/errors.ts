@@ -1,17 +1,23 @@
 /**
- * What the client may branch on. Error codes are tRPC's; the zod issue carrying
- * `params.reason === TOO_LARGE_REASON` is how an oversized config is recognised as
- * PAYLOAD_TOO_LARGE rather than BAD_REQUEST.
+ * The error contract every client may rely on. Over tRPC a failure's `error.data` is
+ * {@link ApiErrorData}; the REST-style answers the HTTP layer writes itself (413, 405, 503 on a
+ * timeout) use the same shape. `code`, `issues[].path` and `details` are for programs; messages
+ * are for people and may change at any time: never parse them.
  */
+
+/** A zod issue carrying `params.reason === TOO_LARGE_REASON` makes the error PAYLOAD_TOO_LARGE. */
 export const TOO_LARGE_REASON = 'too_large';
 
 /** tRPC error codes Switchboard answers with, and that the dashboard handles by name. */
 export const APP_ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'NOT_FOUND',
+  'METHOD_NOT_SUPPORTED',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
@@ -21,7 +27,70 @@ export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'BAD_REQUEST',
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'NOT_FOUND',
+  'METHOD_NOT_SUPPORTED',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
 ]);
+
+/**
+ * One problem with the input. `path` leads from the procedure's input to the value at fault
+ * (`['config', 'tools', '2', 'name']`; array indexes as decimal strings, `[]` for the input as a
+ * whole); `message` says what is wrong, for people.
+ */
+export interface ApiIssue {
+  path: string[];
+  message: string;
+}
+
+/** A dependency Switchboard needs. */
+export type ServiceName = 'database' | 'livekit' | 'livekit-sip' | 'server';
+
+/**
+ * Machine-readable facts about a domain error, told apart by `reason`. Clients branch on
+ * `reason` and read the fields; an unknown `reason` is to be treated as "no details".
+ */
+export type ApiErrorDetails =
+  /** `agents.update` from a stale copy; `currentVersion` is what to reload. */
+  | {
+      reason: 'version-conflict';
+      agentId: string;
+      expectedVersion: number;
+      currentVersion: number;
+    }
+  /** Deleting an agent that phone numbers still route to. */
+  | {
+      reason: 'agent-in-use';
+      agentId: string;
+      agentName: string | null;
+      numbers: { routeId: string; did: string }[];
+    }
+  /** A phone number that another live route already has. */
+  | { reason: 'number-taken'; did: string; routeId: string; agentId: string }
+  /** `session.start` into a room whose agent dispatch carries another agent or config. */
+  | { reason: 'room-in-use'; roomName: string; agentName: string }
+  /** What was looked for and not found (or is another workspace's). */
+  | { reason: 'not-found'; resource: 'agent' | 'route' | 'number'; id: string }
+  /** A body or document over its limit. */
+  | { reason: 'too-large'; limitBytes: number; actualBytes: number | null }
+  /**
+   * A dependency that cannot answer: `not-configured` will not fix itself (the server needs its
+   * settings), `unavailable` and `timeout` may on a retry.
+   */
+  | { reason: 'not-configured' | 'unavailable' | 'timeout'; service: ServiceName };
+
+export type ApiErrorReason = ApiErrorDetails['reason'];
+
+/** `error.data` of every failed call. */
+export interface ApiErrorData {
+  code: AppErrorCode;
+  httpStatus: number;
+  /** The procedure, when one was called. */
+  path?: string;
+  /** Every problem with the input; empty when the error is not about the input. */
+  issues: ApiIssue[];
+  details: ApiErrorDetails | null;
+  /** Only from a development server. */
+  stack?: string;
+}
