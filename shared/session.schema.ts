@@ -24,22 +24,8 @@ export const SESSION_NAME_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
  */
 export const JOB_METADATA_MAX_BYTES = 64 * 1024;
 
-/** How many knowledge-base passages a worker retrieves when the config does not say. */
-export const DEFAULT_RAG_TOP_K = 5;
-
-/**
- * What a resolved config starts from. A section (`llm`, `stt`, `tts`) takes the default provider
- * and its settings only when it names no provider: naming one means "that provider's defaults",
- * which the worker knows and Switchboard does not.
- */
-export const DEFAULT_AGENT_CONFIG = {
-  instructions: 'You are a helpful voice assistant. Keep your answers short and friendly.',
-  llm: { provider: 'openai', model: 'gpt-4o-mini' },
-  stt: { provider: 'deepgram', model: 'nova-3', language: 'en' },
-  tts: { provider: 'cartesia', model: 'sonic-2' },
-  tools: [],
-  variables: {},
-} as const;
+// The defaults live in config-defaults.ts (no zod there, so the dashboard can show them cheaply).
+export { DEFAULT_AGENT_CONFIG, DEFAULT_RAG_TOP_K } from './config-defaults.ts';
 
 const sessionName = (field: string) =>
   z

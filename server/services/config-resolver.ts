@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { TOOL_NAME_PATTERN, type AgentConfig, type Tool } from '../../shared/agent.schema.ts';
 import { FORBIDDEN_KEYS } from '../../shared/json-guard.ts';
+import { DEFAULT_AGENT_CONFIG, DEFAULT_RAG_TOP_K } from '../../shared/config-defaults.ts';
 import {
-  DEFAULT_AGENT_CONFIG,
-  DEFAULT_RAG_TOP_K,
   resolvedAgentConfigSchema,
   type AgentConfigOverrides,
   type RagRuntime,
