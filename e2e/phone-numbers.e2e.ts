@@ -27,13 +27,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A US number no other test uses: `{ e164: '+1415555xxxx', readable: '+1 415-555-xxxx' }`. */
+/** A US number no other test uses: `{ e164: '+1415555xxxx', readable: '+1 415 555 xxxx' }`. */
 function freshNumber() {
   const line = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
   const exchange = String(200 + Math.floor(Math.random() * 800));
   return {
     e164: `+1415${exchange}${line}`,
-    readable: `+1 415-${exchange}-${line}`,
+    readable: `+1 415 ${exchange} ${line}`,
     /** As a person might type it. */
     typed: `+1 (415) ${exchange}-${line}`,
   };

@@ -1,61 +1,14 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { normaliseDid } from '../../../shared/telephony.schema.ts';
 
 /**
- * Country codes are prefix-free: 1 and 7 are one digit, these are two, every other is three
- * (ITU-T E.164 assignments).
- */
-const TWO_DIGIT_CODES = new Set([
-  20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
-  57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
-]);
-
-/** `+14155550100` → `['1', '4155550100']`. */
-export function splitCountryCode(e164: string): [string, string] {
-  const digits = e164.replace(/^\+/, '');
-  const first = digits[0];
-  const size =
-    first === '1' || first === '7' ? 1 : TWO_DIGIT_CODES.has(Number(digits.slice(0, 2))) ? 2 : 3;
-  return [digits.slice(0, size), digits.slice(size)];
-}
-
-/** How a national number of n digits is grouped when its country's plan is not known. */
-const GROUPS: Record<number, readonly number[]> = {
-  5: [2, 3],
-  6: [3, 3],
-  7: [3, 4],
-  8: [4, 4],
-  9: [3, 3, 3],
-  10: [3, 3, 4],
-  11: [3, 4, 4],
-  12: [4, 4, 4],
-  13: [3, 3, 3, 4],
-  14: [3, 3, 4, 4],
-};
-
-function group(digits: string, sizes: readonly number[], separator = ' '): string {
-  const parts: string[] = [];
-  let at = 0;
-  for (const size of sizes) {
-    parts.push(digits.slice(at, at + size));
-    at += size;
-  }
-  return parts.join(separator);
-}
-
-/**
- * An E.164 number spaced for reading: `+1 415-555-0100`, `+44 20 7946 0958`, `+33 1 23 45 67 89`.
- * A light approximation (no per-country numbering plans), so the E.164 form is shown beside it.
+ * An E.164 number written the way its country writes it internationally: `+1 415 555 0100`,
+ * `+44 20 7946 0958`, `+49 30 123456` (libphonenumber-js with its small metadata; this module
+ * loads with the phone numbers page only). A number no country plan knows is shown as it is.
  */
 export function formatDid(e164: string): string {
   if (!/^\+\d{8,15}$/.test(e164)) return e164;
-  const [country, national] = splitCountryCode(e164);
-  if (country === '1' && national.length === 10) return `+1 ${group(national, [3, 3, 4], '-')}`;
-  // UK: London and the other 02 areas 2-4-4, mobiles and most areas 4-6.
-  if (country === '44' && national.length === 10)
-    return `+44 ${group(national, national.startsWith('2') ? [2, 4, 4] : [4, 6])}`;
-  if (country === '33' && national.length === 9) return `+33 ${group(national, [1, 2, 2, 2, 2])}`;
-  const sizes = GROUPS[national.length];
-  return `+${country} ${sizes ? group(national, sizes) : national}`;
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
 
 export type DidCheck = { ok: true; did: string } | { ok: false; empty: boolean; message: string };

@@ -45,7 +45,7 @@ test('failures name the numbers; rules of others are mentioned', () => {
     }),
   );
   expect(summary.failed).toBe(
-    'Could not sync 2 numbers (+1 415-555-0100, +1 415-555-0101): LiveKit is not answering',
+    'Could not sync 2 numbers (+1 415 555 0100, +1 415 555 0101): LiveKit is not answering',
   );
   expect(summary.done).toBe('1 rule not made by Switchboard was left alone.');
 });
