@@ -44,30 +44,27 @@ export function micProblemMessage(problem: MicProblem): string {
 
 export type ConnectProblem = 'unreachable' | 'rejected' | 'cancelled' | 'other';
 
-/** Classifies a `room.connect` rejection (livekit-client's ConnectionError carries `reasonName`). */
+/**
+ * Classifies a `room.connect` rejection by livekit-client's ConnectionError `reasonName` (never
+ * by its message, which is for people and changes between versions).
+ */
 export function connectProblemOf(error: unknown): ConnectProblem {
-  if (!isNamed(error)) return 'other';
-  const reason = (error as { reasonName?: unknown }).reasonName;
-  if (error.name === 'ConnectionError') {
-    switch (reason) {
-      case 'Cancelled':
-      case 'LeaveRequest':
-        return 'cancelled';
-      case 'NotAllowed':
-        return 'rejected';
-      case 'ServerUnreachable':
-      case 'WebSocket':
-      case 'Timeout':
-      case 'InternalError':
-      case 'ServiceNotFound':
-        return 'unreachable';
-      default:
-        return 'other';
-    }
+  if (!isNamed(error) || error.name !== 'ConnectionError') return 'other';
+  switch ((error as { reasonName?: unknown }).reasonName) {
+    case 'Cancelled':
+    case 'LeaveRequest':
+      return 'cancelled';
+    case 'NotAllowed':
+      return 'rejected';
+    case 'ServerUnreachable':
+    case 'WebSocket':
+    case 'Timeout':
+    case 'InternalError':
+    case 'ServiceNotFound':
+      return 'unreachable';
+    default:
+      return 'other';
   }
-  return /websocket|unreachable|network|timed? ?out|could not establish/i.test(error.message ?? '')
-    ? 'unreachable'
-    : 'other';
 }
 
 export function connectProblemMessage(problem: ConnectProblem, serverUrl: string): string {
@@ -83,7 +80,7 @@ export function connectProblemMessage(problem: ConnectProblem, serverUrl: string
   }
 }
 
-function isNamed(value: unknown): value is { name: string; message?: string } {
+function isNamed(value: unknown): value is { name: string } {
   return (
     typeof value === 'object' &&
     value !== null &&
