@@ -275,9 +275,11 @@ function RouteRow({ route, agent, onTest, onEdit, onDelete }: RouteRowProps) {
         </button>
       </div>
       {route.sync.state === 'error' && (
-        <p className="route-row__sync-error" id={errorId} hidden={!showError}>
-          {sentence(route.sync.error ?? 'LiveKit could not be updated')} “Sync now” tries again.
-        </p>
+        <div className="route-row__sync-error" id={errorId} hidden={!showError}>
+          {/* LiveKit's own words, shown as they are. */}
+          <p>{route.sync.error ?? 'LiveKit could not be updated.'}</p>
+          <p>“Sync now” tries again.</p>
+        </div>
       )}
     </li>
   );
@@ -333,11 +335,6 @@ function SyncBadge({ route, errorId, expanded, onToggle }: SyncBadgeProps) {
       Synced
     </span>
   );
-}
-
-/** A message as a sentence: it ends with a full stop. */
-function sentence(message: string): string {
-  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }
 
 function ListSkeleton() {
