@@ -1,62 +1,115 @@
 import { TRPCClientError } from '@trpc/client';
+import type {
+  ApiErrorDetails,
+  ApiErrorReason,
+  ApiIssue,
+  ServiceName,
+} from '../../shared/errors.ts';
 import { errorCode } from './trpc.ts';
 
-/** What the dashboard needs from a failed call, whatever failed. */
+/**
+ * What the dashboard needs from a failed call, read from the error contract (shared/errors.ts):
+ * programs branch on `code` and `details.reason` and place `issues` by their path; `message` is
+ * only ever shown.
+ */
 export interface ApiErrorInfo {
-  /** The tRPC code (`'BAD_REQUEST'`, `'CONFLICT'`, …), or `'NETWORK'` when no answer came. */
+  /**
+   * The tRPC code (`'BAD_REQUEST'`, `'CONFLICT'`, …); `'NETWORK'` when no answer came, `'UNKNOWN'`
+   * for a failure that was not a call's.
+   */
   code: string;
   message: string;
-  /** `data.zodError.fieldErrors` from the server's error formatter: top-level input keys. */
-  fieldErrors: Record<string, string[]>;
+  /** Every problem with the input, each at the path of the value at fault. */
+  issues: ApiIssue[];
+  details: ApiErrorDetails | null;
 }
 
 export function apiErrorInfo(error: unknown): ApiErrorInfo {
-  const code = errorCode(error);
   if (error instanceof TRPCClientError) {
-    return {
-      code: code ?? 'NETWORK',
-      message: code ? error.message : networkMessage(error),
-      fieldErrors: fieldErrorsOf(error.data),
-    };
+    const code = errorCode(error);
+    const data: unknown = error.data;
+    if (code === undefined) {
+      return {
+        code: 'NETWORK',
+        // fetch rejects with a TypeError when no answer comes (offline, refused, blocked).
+        message:
+          error.cause instanceof TypeError
+            ? 'The server could not be reached. Check your connection and try again.'
+            : error.message,
+        issues: [],
+        details: null,
+      };
+    }
+    return { code, message: error.message, issues: issuesOf(data), details: detailsOf(data) };
   }
   return {
     code: 'UNKNOWN',
     message: error instanceof Error ? error.message : 'Something went wrong',
-    fieldErrors: {},
+    issues: [],
+    details: null,
   };
 }
 
-function networkMessage(error: Error): string {
-  return /fetch|network|load failed/i.test(error.message)
-    ? 'The server could not be reached. Check your connection and try again.'
-    : error.message;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function issuesOf(data: unknown): ApiIssue[] {
+  if (!isObject(data) || !Array.isArray(data.issues)) return [];
+  return data.issues.flatMap((issue: unknown) =>
+    isObject(issue) &&
+    typeof issue.message === 'string' &&
+    Array.isArray(issue.path) &&
+    issue.path.every((segment: unknown): segment is string => typeof segment === 'string')
+      ? [{ path: issue.path, message: issue.message }]
+      : [],
+  );
 }
 
-function fieldErrorsOf(data: unknown): Record<string, string[]> {
-  if (typeof data !== 'object' || data === null || !('zodError' in data)) return {};
-  const zodError = data.zodError;
-  if (typeof zodError !== 'object' || zodError === null || !('fieldErrors' in zodError)) return {};
-  const out: Record<string, string[]> = {};
-  const fieldErrors = zodError.fieldErrors;
-  if (typeof fieldErrors !== 'object' || fieldErrors === null) return out;
-  for (const [key, value] of Object.entries(fieldErrors)) {
-    if (Array.isArray(value)) out[key] = value.filter((m): m is string => typeof m === 'string');
-  }
-  return out;
+const KNOWN_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
+  'version-conflict',
+  'agent-in-use',
+  'number-taken',
+  'room-in-use',
+  'not-found',
+  'too-large',
+  'not-configured',
+  'unavailable',
+  'timeout',
+]);
+
+/** The contract: a `reason` this dashboard does not know means "no details". */
+function detailsOf(data: unknown): ApiErrorDetails | null {
+  if (!isObject(data) || !isObject(data.details)) return null;
+  const { reason } = data.details;
+  return typeof reason === 'string' && KNOWN_REASONS.has(reason)
+    ? (data.details as unknown as ApiErrorDetails)
+    : null;
 }
+
+const SERVICE_NAMES: Record<ServiceName, string> = {
+  database: 'The database',
+  livekit: 'LiveKit',
+  'livekit-sip': 'LiveKit’s SIP service',
+  server: 'The server',
+};
 
 /** A sentence for a toast or an error state: what happened and what to do. */
 export function describeApiError(error: unknown): string {
   const info = apiErrorInfo(error);
-  switch (info.code) {
-    case 'SERVICE_UNAVAILABLE':
-      // "Persistence is not configured" will not fix itself; a database that is down may.
-      return /not configured/i.test(info.message)
-        ? `${info.message.replace(/\.$/, '')} on the server: it needs its settings (see the banner above).`
-        : `${info.message.replace(/\.$/, '')}. Try again in a moment.`;
-    case 'INTERNAL_SERVER_ERROR':
-      return 'Something went wrong on the server. Try again; if it keeps failing, check the server log.';
+  const details = info.details;
+  switch (details?.reason) {
+    case 'not-configured':
+      // Will not fix itself: the server needs its settings.
+      return `${SERVICE_NAMES[details.service]} is not configured on the server: it needs its settings${details.service === 'database' ? ' (see the banner above)' : ''}.`;
+    case 'unavailable':
+      return `${SERVICE_NAMES[details.service]} is not answering. Try again in a moment.`;
+    case 'timeout':
+      return `${SERVICE_NAMES[details.service]} did not answer in time. Try again in a moment.`;
     default:
-      return info.message;
+      break;
   }
+  if (info.code === 'INTERNAL_SERVER_ERROR') {
+    return 'Something went wrong on the server. Try again; if it keeps failing, check the server log.';
+  }
+  return info.message;
 }

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { describeApiError } from '../../lib/api-error.ts';
+import { apiErrorInfo, describeApiError } from '../../lib/api-error.ts';
 import { infiniteListCache } from '../../lib/infinite-list-cache.ts';
 import { toast } from '../../lib/toast-store.ts';
 import { errorCode, trpc, type RouterOutputs } from '../../lib/trpc.ts';
@@ -12,6 +12,12 @@ type AgentListPage = RouterOutputs['agents']['list'];
 const lists = infiniteListCache<Agent, AgentListPage>(() =>
   getQueryKey(trpc.agents.list, undefined, 'infinite'),
 );
+
+/** `+1…, +44… and 3 more` (E.164: the formatter loads with the phone numbers page only). */
+function listNumbers(dids: readonly string[], max = 3): string {
+  const shown = dids.slice(0, max).join(', ');
+  return dids.length > max ? `${shown} and ${dids.length - max} more` : shown;
+}
 
 /**
  * Deletes an agent: it leaves every cached list at once, comes back if the server says no, and a
@@ -49,7 +55,12 @@ export function useDeleteAgent(options: { onDeleted?: (agent: Agent) => void } =
       if (context) lists.restore(queryClient, context.snapshot);
       const name = pending.current.get(agentId)?.name ?? 'the agent';
       pending.current.delete(agentId);
-      toast.error(`Could not delete “${name}”: ${describeApiError(error)}`);
+      const { details } = apiErrorInfo(error);
+      toast.error(
+        details?.reason === 'agent-in-use'
+          ? `Could not delete “${name}”: it still answers ${listNumbers(details.numbers.map((n) => n.did))}. Move ${details.numbers.length === 1 ? 'that number' : 'those numbers'} to another agent or delete ${details.numbers.length === 1 ? 'it' : 'them'} under Phone numbers first.`
+          : `Could not delete “${name}”: ${describeApiError(error)}`,
+      );
     },
     onSettled: () => utils.agents.list.invalidate(),
   });

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from '../../../shared/agent.schema.ts';
+import type { ApiIssue } from '../../../shared/errors.ts';
 import { Field, fieldDomId } from '../../components/field.tsx';
 import { apiErrorInfo, describeApiError } from '../../lib/api-error.ts';
 import { toast } from '../../lib/toast-store.ts';
@@ -8,17 +9,20 @@ import { trpc, type RouterInputs } from '../../lib/trpc.ts';
 import { useStoreSavedAgent, type Agent } from './agent-cache.ts';
 import { jsonEqual } from '../../../shared/json-guard.ts';
 import type { JsonObject } from '../../lib/json.ts';
+import { summaryLabelOf } from './config-field-table.ts';
 import { configToForm, formToConfig, type ConfigFormValues } from './config-form.ts';
 import { ConfigFields } from './config-fields.tsx';
 import { ConflictDialog, type ConflictState } from './conflict-dialog.tsx';
 import {
   hasErrors,
-  serverErrorsToFields,
+  issuesToFields,
+  serverIssuesOf,
   validateConfigJson,
   validateDraft,
   type FieldErrors,
+  type JsonCheck,
 } from './error-paths.ts';
-import { JsonConfigEditor, type JsonCheck } from './json-config-editor.tsx';
+import { JsonConfigEditor } from './json-config-editor.tsx';
 import { useUnsavedChangesGuard } from './unsaved-changes-guard.tsx';
 
 type ConfigInput = NonNullable<RouterInputs['agents']['create']['config']>;
@@ -57,32 +61,31 @@ const draftOf = (snapshot: Snapshot): Draft => ({
   values: configToForm(snapshot.config),
 });
 
-const FIELD_LABELS: Record<string, string> = {
-  name: 'Name',
-  description: 'Description',
-  instructions: 'Instructions',
-  greeting: 'Greeting',
-  'llm.provider': 'LLM provider',
-  'llm.model': 'LLM model',
-  'llm.temperature': 'Temperature',
-  'stt.provider': 'STT provider',
-  'stt.model': 'STT model',
-  'stt.language': 'Language',
-  'tts.provider': 'TTS provider',
-  'tts.model': 'TTS model',
-  'tts.voice': 'Voice',
-  'tts.speed': 'Speed',
-  tools: 'Tools',
-  'knowledgeBase.enabled': 'Knowledge base',
-  'knowledgeBase.documentIds': 'Document ids',
-  'knowledgeBase.topK': 'Top K',
-  config: 'Config',
-};
+/** What a save sends; server problems are about the values at their paths in it. */
+type SaveInput = Conflictable;
 
-function labelOf(field: string): string {
-  const tool = /^tools\.(\d+)\.(\w+)$/.exec(field);
-  if (tool) return `Tool ${Number(tool[1]) + 1} ${tool[2]}`;
-  return FIELD_LABELS[field] ?? '';
+/** The value at an issue's path (`['config', 'tools', '2', 'name']`) in a request, if any. */
+function valueAt(input: unknown, path: readonly string[]): unknown {
+  let current = input;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = Object.hasOwn(current, segment)
+      ? (current as Record<string, unknown>)[segment]
+      : undefined;
+  }
+  return current;
+}
+
+/** Lists of messages per field, each list without repeats, in the order given. */
+function mergeErrors(...sources: FieldErrors[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const source of sources) {
+    for (const [target, messages] of Object.entries(source)) {
+      const list = (out[target] ??= []);
+      for (const message of messages) if (!list.includes(message)) list.push(message);
+    }
+  }
+  return out;
 }
 
 interface AgentEditorProps {
@@ -104,14 +107,23 @@ export function AgentEditor({ agent }: AgentEditorProps) {
   const [view, setView] = useState<View>('form');
   const [jsonText, setJsonText] = useState('');
   const [jsonCheck, setJsonCheck] = useState<JsonCheck>({ ok: true, config: {} });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  // Problems are derived, never stored: once a save was tried, the draft's own problems follow
+  // every keystroke, and the server's stay only while the value they are about is unchanged.
+  const [attempted, setAttempted] = useState(false);
+  const [refused, setRefused] = useState<{ issues: ApiIssue[]; sent: SaveInput } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [conflict, setConflict] = useState<ConflictState | null>(null);
   const [viewNotice, setViewNotice] = useState<string | null>(null);
+  const [seenVersion, setSeenVersion] = useState(agent?.version);
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const effective = useMemo(
     () => formToConfig(draft.values, draft.base),
     [draft.values, draft.base],
+  );
+  const input: SaveInput = useMemo(
+    () => ({ name: draft.name, description: draft.description, config: effective.config }),
+    [draft.name, draft.description, effective.config],
   );
   const jsonBroken = view === 'json' && !jsonCheck.ok;
   const dirty =
@@ -122,24 +134,47 @@ export function AgentEditor({ agent }: AgentEditorProps) {
 
   const guardDialog = useUnsavedChangesGuard(dirty);
 
-  const resetTo = (snapshot: Snapshot) => {
-    setSaved(snapshot);
-    setDraft(draftOf(snapshot));
-    setErrors({});
-    if (view === 'json') openJson(snapshot.config);
-  };
-
-  // A newer version arrived (another tab's save, a refetch) while nothing here is unsaved: show it.
-  useEffect(() => {
-    if (agent && agent.version !== saved.version && !dirty) resetTo(snapshotOf(agent));
-    // Runs when the stored version changes, not on every edit.
-  }, [agent?.id, agent?.version]);
+  const ownProblems = useMemo(
+    () => (attempted ? validateDraft(input, effective.issues) : {}),
+    [attempted, input, effective.issues],
+  );
+  const errors = mergeErrors(
+    ownProblems,
+    attempted && !jsonCheck.ok && view === 'json'
+      ? { config: [`${jsonCheck.path ? `${jsonCheck.path}: ` : ''}${jsonCheck.message}`] }
+      : {},
+    refused
+      ? issuesToFields(
+          refused.issues.filter((issue) =>
+            jsonEqual(valueAt(input, issue.path), valueAt(refused.sent, issue.path)),
+          ),
+        )
+      : {},
+    notice ? { form: [notice] } : {},
+  );
 
   const openJson = (config: JsonObject) => {
     const text = JSON.stringify(config, null, 2);
     setJsonText(text);
     setJsonCheck(validateConfigJson(text));
   };
+
+  const resetTo = (snapshot: Snapshot) => {
+    setSaved(snapshot);
+    setDraft(draftOf(snapshot));
+    setAttempted(false);
+    setRefused(null);
+    setNotice(null);
+    if (view === 'json') openJson(snapshot.config);
+  };
+
+  // A newer version arrived (another tab's save, a refetch) while nothing here is unsaved: show
+  // it. Adjusted while rendering, when the stored version changes (not in an effect, which would
+  // paint the old version first).
+  if (agent && agent.version !== seenVersion) {
+    setSeenVersion(agent.version);
+    if (agent.version !== saved.version && !dirty) resetTo(snapshotOf(agent));
+  }
 
   const switchView = (next: View) => {
     if (next === view) return;
@@ -167,10 +202,10 @@ export function AgentEditor({ agent }: AgentEditorProps) {
   };
 
   const domIdOf = (field: string): string => {
-    const tool = /^tools\.(\d+)\.(\w+)$/.exec(field);
-    if (tool) {
-      const key = draft.values.tools[Number(tool[1])]?.key;
-      return fieldDomId(key ? `tools.${key}.${tool[2]}` : 'tools');
+    const [first, index, key] = field.split('.');
+    if (first === 'tools' && index !== undefined && key !== undefined) {
+      const toolKey = draft.values.tools[Number(index)]?.key;
+      return fieldDomId(toolKey ? `tools.${toolKey}.${key}` : 'tools');
     }
     return fieldDomId(field);
   };
@@ -187,28 +222,25 @@ export function AgentEditor({ agent }: AgentEditorProps) {
     });
   };
 
-  const showErrors = (next: FieldErrors) => {
-    setErrors(next);
-    requestAnimationFrame(() => summaryRef.current?.focus());
-  };
+  const focusSummary = () => requestAnimationFrame(() => summaryRef.current?.focus());
 
-  const onSaveError = (error: unknown, attempted: Conflictable) => {
+  const onSaveError = (error: unknown, sent: SaveInput) => {
     const info = apiErrorInfo(error);
     switch (info.code) {
       case 'CONFLICT':
-        if (agent) openConflict(agent.id, attempted);
+        if (agent) openConflict(agent.id, sent);
         return;
       case 'BAD_REQUEST':
       case 'PAYLOAD_TOO_LARGE':
-        showErrors(serverErrorsToFields(info));
+        setRefused({ issues: serverIssuesOf(info), sent });
+        focusSummary();
         toast.error('The server did not accept the agent: see the highlighted fields.');
         return;
       case 'NOT_FOUND':
-        showErrors({
-          form: [
-            'This agent no longer exists: it was deleted elsewhere. Copy what you need from the form.',
-          ],
-        });
+        setNotice(
+          'This agent no longer exists: it was deleted elsewhere. Copy what you need from the form.',
+        );
+        focusSummary();
         toast.error('Not saved: the agent was deleted elsewhere.');
         return;
       default:
@@ -231,24 +263,18 @@ export function AgentEditor({ agent }: AgentEditorProps) {
 
   const save = (expectedVersion = saved.version) => {
     if (saving) return;
-    if (view === 'json' && !jsonCheck.ok) {
-      showErrors({
-        config: [`${jsonCheck.path ? `${jsonCheck.path}: ` : ''}${jsonCheck.message}`],
-      });
+    setAttempted(true);
+    setRefused(null);
+    if (jsonBroken || hasErrors(validateDraft(input, effective.issues))) {
+      focusSummary();
       return;
     }
-    const mine = { name: draft.name, description: draft.description, config: effective.config };
-    const problems = validateDraft(mine, effective.issues);
-    if (hasErrors(problems)) {
-      showErrors(problems);
-      return;
-    }
-    setErrors({});
-    const config = mine.config as ConfigInput;
+    const sent = input;
+    const config = sent.config as ConfigInput;
 
     if (!agent) {
       createMutation.mutate(
-        { name: mine.name, description: mine.description, config },
+        { name: sent.name, description: sent.description, config },
         {
           onSuccess: (created) => {
             storeSavedAgent(created);
@@ -256,7 +282,7 @@ export function AgentEditor({ agent }: AgentEditorProps) {
             toast.success(`Created “${created.name}”`);
             void navigate(`/agents/${created.id}`, { replace: true });
           },
-          onError: (error) => onSaveError(error, mine),
+          onError: (error) => onSaveError(error, sent),
         },
       );
       return;
@@ -266,8 +292,8 @@ export function AgentEditor({ agent }: AgentEditorProps) {
       {
         agentId: agent.id,
         expectedVersion,
-        name: mine.name,
-        description: mine.description,
+        name: sent.name,
+        description: sent.description,
         config,
       },
       {
@@ -277,7 +303,7 @@ export function AgentEditor({ agent }: AgentEditorProps) {
           setConflict(null);
           toast.success(`Saved “${updated.name}” (version ${updated.version})`);
         },
-        onError: (error) => onSaveError(error, mine),
+        onError: (error) => onSaveError(error, sent),
       },
     );
   };
@@ -342,7 +368,7 @@ export function AgentEditor({ agent }: AgentEditorProps) {
                         focusField(field);
                       }}
                     >
-                      {labelOf(field) ? `${labelOf(field)}: ` : ''}
+                      {summaryLabelOf(field) ? `${summaryLabelOf(field)}: ` : ''}
                       {messages.join(' ')}
                     </a>
                   )}
@@ -433,8 +459,14 @@ export function AgentEditor({ agent }: AgentEditorProps) {
                 <ConfigFields
                   values={draft.values}
                   errors={errors}
-                  onChange={(patch) =>
-                    setDraft((d) => ({ ...d, values: { ...d.values, ...patch } }))
+                  onFieldChange={(id, text) =>
+                    setDraft((d) => ({
+                      ...d,
+                      values: { ...d.values, fields: { ...d.values.fields, [id]: text } },
+                    }))
+                  }
+                  onToolsChange={(tools) =>
+                    setDraft((d) => ({ ...d, values: { ...d.values, tools } }))
                   }
                 />
               </>

@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { configToForm, emptyToolDraft, formToConfig } from './config-form.ts';
+import type { ConfigFieldId } from './config-field-table.ts';
+import {
+  configToForm,
+  emptyToolDraft,
+  formToConfig,
+  type ConfigFormValues,
+} from './config-form.ts';
+
+const withFields = (
+  values: ConfigFormValues,
+  fields: Partial<Record<ConfigFieldId, string>>,
+): ConfigFormValues => ({ ...values, fields: { ...values.fields, ...fields } });
 
 const stored = {
   instructions: 'Be brief.',
@@ -19,12 +30,11 @@ describe('form ↔ config', () => {
   });
 
   test('editing known fields keeps unknown keys at every level', () => {
-    const values = {
-      ...configToForm(stored),
-      llmModel: 'gpt-4.1',
-      ttsVoice: 'verse',
+    const values = withFields(configToForm(stored), {
+      'llm.model': 'gpt-4.1',
+      'tts.voice': 'verse',
       instructions: 'Be kind.',
-    };
+    });
     const { config } = formToConfig(values, stored);
     expect(config).toEqual({
       ...stored,
@@ -36,13 +46,13 @@ describe('form ↔ config', () => {
 
   test('numbers are parsed, and text that is not a number is reported for its field', () => {
     const good = formToConfig(
-      { ...configToForm(stored), llmTemperature: '1.25', kbTopK: '8' },
+      withFields(configToForm(stored), { 'llm.temperature': '1.25', 'knowledgeBase.topK': '8' }),
       stored,
     );
     expect(good.config).toMatchObject({ llm: { temperature: 1.25 }, knowledgeBase: { topK: 8 } });
 
     const bad = formToConfig(
-      { ...configToForm(stored), llmTemperature: 'warm', kbTopK: '2.5' },
+      withFields(configToForm(stored), { 'llm.temperature': 'warm', 'knowledgeBase.topK': '2.5' }),
       stored,
     );
     expect(bad.issues).toEqual([
@@ -53,12 +63,18 @@ describe('form ↔ config', () => {
 
   test('clearing a field removes its key, and a section the form emptied goes away', () => {
     const base = { greeting: 'Hi', stt: { language: 'en' } };
-    const { config } = formToConfig({ ...configToForm(base), greeting: '', sttLanguage: '' }, base);
+    const { config } = formToConfig(
+      withFields(configToForm(base), { greeting: '', 'stt.language': '' }),
+      base,
+    );
     expect(config).toEqual({});
   });
 
   test('a new section is created only when a field in it is filled', () => {
-    const { config } = formToConfig({ ...configToForm({}), sttProvider: 'deepgram' }, {});
+    const { config } = formToConfig(
+      withFields(configToForm({}), { 'stt.provider': 'deepgram' }),
+      {},
+    );
     expect(config).toEqual({ stt: { provider: 'deepgram' } });
   });
 
@@ -88,16 +104,37 @@ describe('form ↔ config', () => {
 
   test('document ids are one per line, blank lines ignored', () => {
     const { config } = formToConfig(
-      { ...configToForm(stored), kbDocumentIds: ' a\n\nc \n' },
+      withFields(configToForm(stored), { 'knowledgeBase.documentIds': ' a\n\nc \n' }),
       stored,
     );
     expect(config.knowledgeBase).toEqual({ enabled: true, documentIds: ['a', 'c'], topK: 4 });
   });
 
-  test('the knowledge-base switch writes a boolean only when changed', () => {
+  test('the knowledge-base switch writes a boolean only when changed, false included', () => {
     expect(formToConfig(configToForm({}), {}).config).toEqual({});
-    expect(formToConfig({ ...configToForm({}), kbEnabled: true }, {}).config).toEqual({
+    const on = { 'knowledgeBase.enabled': 'true' } as const;
+    expect(formToConfig(withFields(configToForm({}), on), {}).config).toEqual({
       knowledgeBase: { enabled: true },
     });
+    // Switched off, it says false: an absent key would mean "on when there are documents".
+    const base = { knowledgeBase: { enabled: true, documentIds: ['a'] } };
+    expect(
+      formToConfig(withFields(configToForm(base), { 'knowledgeBase.enabled': '' }), base).config,
+    ).toEqual({ knowledgeBase: { enabled: false, documentIds: ['a'] } });
+  });
+
+  test('every field of the table round-trips through the form', () => {
+    const full = {
+      instructions: 'i',
+      greeting: 'g',
+      llm: { provider: 'p', model: 'm', temperature: 0.5 },
+      stt: { provider: 'p', model: 'm', language: 'fr' },
+      tts: { provider: 'p', model: 'm', voice: 'v', speed: 1.5 },
+      knowledgeBase: { enabled: true, documentIds: ['a'], topK: 3 },
+    };
+    const values = configToForm(full);
+    expect(Object.values(values.fields).every((text) => text !== '')).toBe(true);
+    // Typed afresh from an empty config, the same values give the same config.
+    expect(formToConfig({ ...values, tools: [] }, {}).config).toEqual(full);
   });
 });

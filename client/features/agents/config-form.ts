@@ -1,4 +1,11 @@
 import { isPlainObject, type JsonObject } from '../../lib/json.ts';
+import {
+  CONFIG_FIELDS,
+  type ConfigField,
+  type ConfigFieldId,
+  type ErrorTarget,
+  type FieldKind,
+} from './config-field-table.ts';
 
 /**
  * The form edits the config's known fields as strings (what inputs hold); everything else in the
@@ -20,67 +27,10 @@ export interface ToolDraft {
 }
 
 export interface ConfigFormValues {
-  instructions: string;
-  greeting: string;
-  llmProvider: string;
-  llmModel: string;
-  llmTemperature: string;
-  sttProvider: string;
-  sttModel: string;
-  sttLanguage: string;
-  ttsProvider: string;
-  ttsModel: string;
-  ttsVoice: string;
-  ttsSpeed: string;
+  /** Each field of the table as typed, by id (`'llm.temperature'`); a switch holds `'true'` or `''`. */
+  fields: Record<ConfigFieldId, string>;
   tools: ToolDraft[];
-  kbEnabled: boolean;
-  /** One document id per line. */
-  kbDocumentIds: string;
-  kbTopK: string;
 }
-
-/** Where a form value lives in the config. */
-interface ScalarField {
-  key: Exclude<keyof ConfigFormValues, 'tools' | 'kbEnabled'>;
-  path: readonly [string] | readonly [string, string];
-  kind: 'text' | 'number' | 'integer' | 'lines';
-}
-
-const SCALAR_FIELDS: readonly ScalarField[] = [
-  { key: 'instructions', path: ['instructions'], kind: 'text' },
-  { key: 'greeting', path: ['greeting'], kind: 'text' },
-  { key: 'llmProvider', path: ['llm', 'provider'], kind: 'text' },
-  { key: 'llmModel', path: ['llm', 'model'], kind: 'text' },
-  { key: 'llmTemperature', path: ['llm', 'temperature'], kind: 'number' },
-  { key: 'sttProvider', path: ['stt', 'provider'], kind: 'text' },
-  { key: 'sttModel', path: ['stt', 'model'], kind: 'text' },
-  { key: 'sttLanguage', path: ['stt', 'language'], kind: 'text' },
-  { key: 'ttsProvider', path: ['tts', 'provider'], kind: 'text' },
-  { key: 'ttsModel', path: ['tts', 'model'], kind: 'text' },
-  { key: 'ttsVoice', path: ['tts', 'voice'], kind: 'text' },
-  { key: 'ttsSpeed', path: ['tts', 'speed'], kind: 'number' },
-  { key: 'kbDocumentIds', path: ['knowledgeBase', 'documentIds'], kind: 'lines' },
-  { key: 'kbTopK', path: ['knowledgeBase', 'topK'], kind: 'integer' },
-];
-
-/** Form field ids, also the keys errors are filed under (see error-paths.ts). */
-export const FIELD_OF_VALUE: Record<ScalarField['key'] | 'kbEnabled', string> = {
-  instructions: 'instructions',
-  greeting: 'greeting',
-  llmProvider: 'llm.provider',
-  llmModel: 'llm.model',
-  llmTemperature: 'llm.temperature',
-  sttProvider: 'stt.provider',
-  sttModel: 'stt.model',
-  sttLanguage: 'stt.language',
-  ttsProvider: 'tts.provider',
-  ttsModel: 'tts.model',
-  ttsVoice: 'tts.voice',
-  ttsSpeed: 'tts.speed',
-  kbEnabled: 'knowledgeBase.enabled',
-  kbDocumentIds: 'knowledgeBase.documentIds',
-  kbTopK: 'knowledgeBase.topK',
-};
 
 function readPath(config: JsonObject, path: readonly string[]): unknown {
   let current: unknown = config;
@@ -91,7 +41,8 @@ function readPath(config: JsonObject, path: readonly string[]): unknown {
   return current;
 }
 
-function toText(value: unknown, kind: ScalarField['kind']): string {
+function toText(value: unknown, kind: FieldKind): string {
+  if (kind === 'switch') return value === true ? 'true' : '';
   if (value === undefined || value === null) return '';
   if (kind === 'lines' && Array.isArray(value)) return value.map((item) => String(item)).join('\n');
   if (typeof value === 'string') return value;
@@ -131,19 +82,17 @@ function toolToDraft(tool: unknown): ToolDraft {
 }
 
 export function configToForm(config: JsonObject): ConfigFormValues {
-  const values = {} as ConfigFormValues;
-  for (const field of SCALAR_FIELDS) {
-    values[field.key] = toText(readPath(config, field.path), field.kind);
+  const fields = {} as Record<ConfigFieldId, string>;
+  for (const field of CONFIG_FIELDS) {
+    fields[field.id] = toText(readPath(config, field.path), field.kind);
   }
   const tools = config.tools;
-  values.tools = Array.isArray(tools) ? tools.map(toolToDraft) : [];
-  values.kbEnabled = readPath(config, ['knowledgeBase', 'enabled']) === true;
-  return values;
+  return { fields, tools: Array.isArray(tools) ? tools.map(toolToDraft) : [] };
 }
 
 /** A problem found while turning form text into config values (a number that is not one, …). */
 export interface FormIssue {
-  field: string;
+  field: ErrorTarget;
   message: string;
 }
 
@@ -152,10 +101,13 @@ export interface FormToConfigResult {
   issues: FormIssue[];
 }
 
-function parseScalar(field: ScalarField, text: string, issues: FormIssue[]): unknown {
+function parseValue(field: ConfigField, text: string, issues: FormIssue[]): unknown {
   switch (field.kind) {
     case 'text':
+    case 'multiline':
       return text;
+    case 'switch':
+      return text === 'true';
     case 'lines':
       return text
         .split('\n')
@@ -165,19 +117,28 @@ function parseScalar(field: ScalarField, text: string, issues: FormIssue[]): unk
     case 'integer': {
       const value = Number(text.trim());
       if (text.trim() === '' || !Number.isFinite(value)) {
-        issues.push({ field: FIELD_OF_VALUE[field.key], message: 'Enter a number' });
+        issues.push({ field: field.id, message: 'Enter a number' });
         return text;
       }
       if (field.kind === 'integer' && !Number.isInteger(value)) {
-        issues.push({ field: FIELD_OF_VALUE[field.key], message: 'Enter a whole number' });
+        issues.push({ field: field.id, message: 'Enter a whole number' });
       }
       return value;
     }
   }
 }
 
-function isEmptyText(text: string, kind: ScalarField['kind']): boolean {
-  return kind === 'text' ? text === '' : text.trim() === '';
+/** An emptied field removes its key; a switch always has a value once changed. */
+function isEmptyText(text: string, kind: FieldKind): boolean {
+  switch (kind) {
+    case 'switch':
+      return false;
+    case 'text':
+    case 'multiline':
+      return text === '';
+    default:
+      return text.trim() === '';
+  }
 }
 
 /** Sets (or, for `undefined`, deletes) a value at a one- or two-step path, creating the parent. */
@@ -247,18 +208,14 @@ export function formToConfig(values: ConfigFormValues, base: JsonObject): FormTo
   const config: JsonObject = structuredClone(base);
   const issues: FormIssue[] = [];
 
-  for (const field of SCALAR_FIELDS) {
-    const text = values[field.key];
-    if (text === before[field.key]) continue;
+  for (const field of CONFIG_FIELDS) {
+    const text = values.fields[field.id];
+    if (text === before.fields[field.id]) continue;
     writePath(
       config,
       field.path,
-      isEmptyText(text, field.kind) ? undefined : parseScalar(field, text, issues),
+      isEmptyText(text, field.kind) ? undefined : parseValue(field, text, issues),
     );
-  }
-
-  if (values.kbEnabled !== before.kbEnabled) {
-    writePath(config, ['knowledgeBase', 'enabled'], values.kbEnabled);
   }
 
   if (comparableTools(values.tools) !== comparableTools(before.tools)) {

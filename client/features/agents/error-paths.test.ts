@@ -1,83 +1,74 @@
 import { describe, expect, test } from 'vitest';
-import type { ApiErrorInfo } from '../../lib/api-error.ts';
 import {
-  fieldForConfigPath,
-  parsePath,
-  serverErrorsToFields,
+  issuesToFields,
+  serverIssuesOf,
   validateConfigJson,
   validateDraft,
 } from './error-paths.ts';
-
-const badRequest = (message: string, fieldErrors: Record<string, string[]> = {}): ApiErrorInfo => ({
-  code: 'BAD_REQUEST',
-  message,
-  fieldErrors,
-});
+import { showPath } from '../../lib/issue-path.ts';
 
 describe('error paths', () => {
-  test('paths in messages parse into segments', () => {
-    expect(parsePath('config.tools[2].name')).toEqual(['config', 'tools', 2, 'name']);
-    expect(parsePath('config.llm.$x')).toEqual(['config', 'llm', '$x']);
-    expect(parsePath('name')).toEqual(['name']);
-    expect(parsePath('Agent 65a…')).toBeNull();
-  });
-
-  test('config paths land on the form field that shows them', () => {
-    expect(fieldForConfigPath(['llm', 'temperature'])).toBe('llm.temperature');
-    expect(fieldForConfigPath(['tools', 1])).toBe('tools.1.name');
-    expect(fieldForConfigPath(['tools', 1, 'parameters', 'type'])).toBe('tools.1.parameters');
-    expect(fieldForConfigPath(['knowledgeBase', 'documentIds', 3])).toBe(
-      'knowledgeBase.documentIds',
-    );
-    expect(fieldForConfigPath(['llm', 'seed'])).toBe('config');
-    expect(fieldForConfigPath(['routing'])).toBe('config');
-  });
-
-  test('a server BAD_REQUEST is filed under each path its message names', () => {
-    const errors = serverErrorsToFields(
-      badRequest(
-        'config.llm.temperature: Too big: expected number to be <=2; config.tools[1]: tool "a" is listed twice (also at tools[0]); name must not be empty',
-        {
-          config: ['Too big: expected number to be <=2', 'tool "a" is listed twice'],
-          name: ['name must not be empty'],
-        },
-      ),
-    );
-    expect(errors).toEqual({
+  test('issues are filed by path: form fields, tools, and the rest under the config with its path', () => {
+    expect(
+      issuesToFields([
+        { path: ['config', 'llm', 'temperature'], message: 'Must be at most 2' },
+        { path: ['config', 'tools', '1'], message: 'tool "a" is listed twice (also at tools[0])' },
+        { path: ['config', 'tools', '0', 'parameters', 'type'], message: 'Must be text' },
+        { path: ['config', 'knowledgeBase', 'documentIds', '3'], message: 'Must not be empty' },
+        { path: ['config', 'routing', '$where'], message: 'keys may not start with "$"' },
+        { path: ['config'], message: 'config is 70 KiB; the limit is 64 KiB' },
+        { path: ['name'], message: 'name must not be empty' },
+        { path: ['agentId'], message: 'Agent not found' },
+        { path: [], message: 'nothing to update' },
+      ]),
+    ).toEqual({
       'llm.temperature': ['Must be at most 2'],
       'tools.1.name': ['tool "a" is listed twice (also at tools[0])'],
+      'tools.0.parameters': ['Must be text'],
+      'knowledgeBase.documentIds': ['Must not be empty'],
+      config: [
+        'routing.$where: keys may not start with "$"',
+        'config is 70 KiB; the limit is 64 KiB',
+      ],
       name: ['name must not be empty'],
+      form: ['Agent not found', 'nothing to update'],
     });
   });
 
-  test('problems outside the form keep their path, under the config', () => {
-    const errors = serverErrorsToFields(
-      badRequest('config.routing.$where: keys may not start with "$" (got "$where")'),
-    );
-    expect(errors).toEqual({
-      config: ['routing.$where: keys may not start with "$" (got "$where")'],
-    });
+  test('a refusal without issues is about the request as a whole', () => {
+    const info = {
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'Body over 1 MiB',
+      issues: [],
+      details: null,
+    };
+    expect(serverIssuesOf(info)).toEqual([{ path: [], message: 'Body over 1 MiB' }]);
+    const issues = [{ path: ['name'], message: 'x' }];
+    expect(serverIssuesOf({ ...info, issues })).toBe(issues);
   });
 
-  test('an oversized config is a config error; an unplaced message falls back to fieldErrors', () => {
+  test('paths are shown as people read them', () => {
+    expect(showPath(['tools', '2', 'name'])).toBe('tools[2].name');
+    expect(showPath(['routing', '$where'])).toBe('routing.$where');
+    expect(showPath([])).toBe('');
+  });
+
+  test('a problem the form has no field for is filed under the config, its path said once', () => {
     expect(
-      serverErrorsToFields({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: 'config is 70 KiB; the limit is 64 KiB',
-        fieldErrors: {},
+      validateDraft({
+        name: 'A',
+        description: '',
+        config: { routing: { $where: 1 }, variables: { v: 1 } },
       }),
-    ).toEqual({ config: ['config is 70 KiB; the limit is 64 KiB'] });
-    expect(serverErrorsToFields(badRequest('Something odd', { description: ['x'] }))).toEqual({
-      description: ['Something odd'],
-    });
-    expect(
-      serverErrorsToFields(badRequest('nothing to update: give name, description or config')),
     ).toEqual({
-      form: ['nothing to update: give name, description or config'],
+      config: [expect.stringMatching(/^config\.routing\.\$where: keys may not start with "\$"/)],
+    });
+    expect(validateDraft({ name: 'A', description: '', config: { variables: { v: 1 } } })).toEqual({
+      config: ['variables.v: Must be text'],
     });
   });
 
-  test('a draft is checked with the shared schema, form issues first', () => {
+  test('a draft is checked with the shared schema in friendly words, form issues first', () => {
     const errors = validateDraft(
       { name: '   ', description: '', config: { llm: { temperature: 'warm' }, tts: { speed: 9 } } },
       [{ field: 'llm.temperature', message: 'Enter a number' }],
@@ -99,12 +90,21 @@ describe('error paths', () => {
       ok: false,
       message: 'config must be a JSON object',
     });
-    const proto = validateConfigJson('{"a": {"__proto__": {"x": 1}}}');
-    expect(proto).toMatchObject({ ok: false, path: 'a.__proto__' });
+    // The guard's own message names the path; it is not repeated.
+    expect(validateConfigJson('{"a": {"__proto__": {"x": 1}}}')).toMatchObject({
+      ok: false,
+      path: '',
+      message: expect.stringMatching(/^config\.a\.__proto__: /) as unknown,
+    });
     expect(validateConfigJson('{"llm": {"temperature": 3}}')).toEqual({
       ok: false,
       path: 'llm.temperature',
       message: 'Must be at most 2',
+    });
+    expect(validateConfigJson('{"knowledgeBase": {"documentIds": ["a", 5]}}')).toEqual({
+      ok: false,
+      path: 'knowledgeBase.documentIds[1]',
+      message: 'Must be text',
     });
     const huge = JSON.stringify({
       instructions: 'x'.repeat(59_000),

@@ -1,123 +1,68 @@
+import '../../lib/zod-messages.ts';
 import type { z } from 'zod';
 import { agentConfigSchema, agentCreateInputSchema } from '../../../shared/agent.schema.ts';
-import { formatPath, type JsonPath } from '../../../shared/json-guard.ts';
+import type { ApiIssue } from '../../../shared/errors.ts';
+import { pathSegment, toApiIssues } from '../../../shared/issues.ts';
 import type { ApiErrorInfo } from '../../lib/api-error.ts';
+import { showPath } from '../../lib/issue-path.ts';
+import { targetOfInputPath, type ErrorTarget } from './config-field-table.ts';
 import type { FormIssue } from './config-form.ts';
-import { friendlyMessage } from '../../lib/friendly-message.ts';
 
 /**
- * Errors are filed under form field ids: `name`, `description`, `llm.temperature`,
- * `tools.2.name`, … and `config` for whatever no form field shows (unknown keys, the size limit,
- * the config as a whole). `form` holds what belongs to no field at all.
+ * Problems filed under the fields that show them (see `ErrorTarget` in config-field-table.ts):
+ * `name`, `llm.temperature`, `tools.2.name`, … `config` for a part of the config no field shows,
+ * `form` for the request as a whole.
  */
-export type FieldErrors = Record<string, string[]>;
+export type FieldErrors = Record<ErrorTarget, string[]>;
 
-const SECTION_FIELDS: Record<string, readonly string[]> = {
-  llm: ['provider', 'model', 'temperature'],
-  stt: ['provider', 'model', 'language'],
-  tts: ['provider', 'model', 'voice', 'speed'],
-  knowledgeBase: ['enabled', 'documentIds', 'topK'],
-};
-const TOOL_FIELDS = ['name', 'description', 'parameters'];
-
-/** The form field that shows a problem at `path` inside the config. */
-export function fieldForConfigPath(path: readonly (string | number)[]): string {
-  const [first, second, third] = path;
-  if (first === 'instructions' || first === 'greeting') return first;
-  if (typeof first === 'string' && typeof second === 'string') {
-    if (SECTION_FIELDS[first]?.includes(second)) return `${first}.${second}`;
-  }
-  if (first === 'tools') {
-    if (typeof second !== 'number') return 'tools';
-    if (typeof third === 'string' && TOOL_FIELDS.includes(third)) return `tools.${second}.${third}`;
-    // A string tool, or the tool as a whole (a duplicate name): its name field.
-    return third === undefined ? `tools.${second}.name` : 'config';
-  }
-  return 'config';
-}
-
-/** The field for a path of the whole input (`['config', 'llm', 'model']`, `['name']`). */
-export function fieldForInputPath(path: readonly (string | number)[]): string {
-  const [first, ...rest] = path;
-  if (first === 'name' || first === 'description') return first;
-  if (first === 'config') return fieldForConfigPath(rest);
-  return 'form';
-}
-
-/** `config.tools[2].name` → `['config', 'tools', 2, 'name']`; null if it is not a path. */
-export function parsePath(text: string): JsonPath | null {
-  const segments: JsonPath = [];
-  const pattern = /([^.[\]\s]+)|\[(\d+)\]/g;
-  let consumed = 0;
-  for (const match of text.matchAll(pattern)) {
-    const gap = text.slice(consumed, match.index);
-    if (gap !== '' && gap !== '.') return null;
-    if (gap === '.' && segments.length === 0) return null;
-    segments.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? ''));
-    consumed = match.index + match[0].length;
-  }
-  return consumed === text.length && segments.length > 0 ? segments : null;
-}
-
-function add(errors: FieldErrors, field: string, raw: string): void {
-  // `llm.foo: Too big: …` keeps its path and rephrases the rest.
-  const separator = field === 'config' ? raw.indexOf(': ') : -1;
-  const message =
-    separator > 0
-      ? `${raw.slice(0, separator)}: ${friendlyMessage(raw.slice(separator + 2))}`
-      : friendlyMessage(raw);
-  const list = (errors[field] ??= []);
+function add(errors: FieldErrors, target: ErrorTarget, message: string): void {
+  const list = (errors[target] ??= []);
   if (!list.includes(message)) list.push(message);
 }
 
 /**
- * Files a server error under form fields. The message names each problem's path
- * (`config.llm.temperature: Too big: expected number to be <=2; name must not be empty`);
- * `zodError.fieldErrors` (top-level keys only) is the fallback when a part names no path.
+ * Files problems by their path in the request (`['config', 'llm', 'temperature']`). One that no
+ * form field shows goes under `config` with its path in front, so it can be found in the JSON —
+ * unless it is in `namedInMessage` (a message our own schema wrote with the path in it).
  */
-export function serverErrorsToFields(error: ApiErrorInfo): FieldErrors {
+export function issuesToFields(
+  issues: readonly ApiIssue[],
+  namedInMessage: ReadonlySet<ApiIssue> = new Set(),
+): FieldErrors {
   const errors: FieldErrors = {};
-  const unplaced: string[] = [];
-  // Issues are joined with "; ", which a message may contain too: split only before a field's name.
-  for (const part of error.message.split(/; (?=(?:config|name|description|agentId)\b)/)) {
-    const separator = part.indexOf(': ');
-    const path = separator > 0 ? parsePath(part.slice(0, separator)) : null;
-    if (path && (path[0] === 'config' || path[0] === 'name' || path[0] === 'description')) {
-      const field = fieldForInputPath(path);
-      const message = part.slice(separator + 2);
-      // `config` problems have no field of their own: keep the path so the reader can find it.
-      add(
-        errors,
-        field,
-        field === 'config' ? `${formatPath(path.slice(1)) || 'config'}: ${message}` : message,
-      );
-      continue;
-    }
-    const leading = /^(name|description|config)\b/.exec(part)?.[1];
-    if (leading) add(errors, leading, part);
-    else unplaced.push(part);
-  }
-  if (unplaced.length > 0) {
-    const keys = Object.keys(error.fieldErrors).filter((key) => key !== 'agentId');
-    const target =
-      keys.length === 1 && keys[0] !== undefined ? fieldForInputPath([keys[0]]) : 'form';
-    for (const message of unplaced) add(errors, target, message);
+  for (const issue of issues) {
+    const target = targetOfInputPath(issue.path);
+    const inside = issue.path.slice(1);
+    add(
+      errors,
+      target,
+      target === 'config' && inside.length > 0 && !namedInMessage.has(issue)
+        ? `${showPath(inside)}: ${issue.message}`
+        : issue.message,
+    );
   }
   return errors;
 }
 
-function issuesToFields(issues: readonly z.core.$ZodIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-    const field = fieldForInputPath(path);
-    const message =
-      field === 'config' && path.length > 1 && !issue.message.startsWith('config')
-        ? `${formatPath(path.slice(1))}: ${issue.message}`
-        : issue.message;
-    add(errors, field, message);
-  }
-  return errors;
+/**
+ * zod's issues as the wire's, and which of them carry a message our schemas wrote (code
+ * `custom`: the JSON guard's messages name their path already, zod's own never do).
+ */
+function localIssues(zodIssues: readonly z.core.$ZodIssue[]): {
+  issues: ApiIssue[];
+  namedInMessage: ReadonlySet<ApiIssue>;
+} {
+  const issues = toApiIssues(zodIssues);
+  const namedInMessage = new Set(issues.filter((_, index) => zodIssues[index]?.code === 'custom'));
+  return { issues, namedInMessage };
+}
+
+/**
+ * What the server refused, as issues: its own (each at its path), or, for an error that is about
+ * the request as a whole, one issue at the empty path.
+ */
+export function serverIssuesOf(error: ApiErrorInfo): ApiIssue[] {
+  return error.issues.length > 0 ? error.issues : [{ path: [], message: error.message }];
 }
 
 /**
@@ -132,19 +77,23 @@ export function validateDraft(
   for (const issue of formIssues) add(errors, issue.field, issue.message);
   const result = agentCreateInputSchema.safeParse(draft);
   if (!result.success) {
-    for (const [field, messages] of Object.entries(issuesToFields(result.error.issues))) {
+    const { issues, namedInMessage } = localIssues(result.error.issues);
+    for (const [target, messages] of Object.entries(issuesToFields(issues, namedInMessage))) {
       // The form's own message ("Enter a number") says it better than the schema's type error.
-      if (errors[field]) continue;
-      for (const message of messages) add(errors, field, message);
+      if (errors[target]) continue;
+      for (const message of messages) add(errors, target, message);
     }
   }
   return errors;
 }
 
+export type JsonCheck =
+  | { ok: true; config: Record<string, unknown> }
+  /** `path` is empty when the message needs none (it is about the whole text, or names it). */
+  | { ok: false; path: string; message: string };
+
 /** Validates raw JSON text as a whole config: the first problem, with its path. */
-export function validateConfigJson(
-  text: string,
-): { ok: true; config: Record<string, unknown> } | { ok: false; path: string; message: string } {
+export function validateConfigJson(text: string): JsonCheck {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -157,8 +106,11 @@ export function validateConfigJson(
     return { ok: true, config: parsed as Record<string, unknown> };
   }
   const issue = result.error.issues[0];
-  const path = issue ? formatPath(issue.path.filter((s) => typeof s !== 'symbol')) : '';
-  return { ok: false, path, message: friendlyMessage(issue?.message ?? 'Invalid config') };
+  return {
+    ok: false,
+    path: issue && issue.code !== 'custom' ? showPath(issue.path.map(pathSegment)) : '',
+    message: issue?.message ?? 'Invalid config',
+  };
 }
 
 export function hasErrors(errors: FieldErrors): boolean {

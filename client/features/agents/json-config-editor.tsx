@@ -1,9 +1,7 @@
 import { CONFIG_MAX_BYTES, formatBytes } from '../../../shared/agent.schema.ts';
 import { jsonByteLength } from '../../../shared/json-guard.ts';
 import { fieldDomId } from '../../components/field.tsx';
-import type { validateConfigJson } from './error-paths.ts';
-
-export type JsonCheck = ReturnType<typeof validateConfigJson>;
+import type { JsonCheck } from './error-paths.ts';
 
 interface JsonConfigEditorProps {
   text: string;
@@ -45,8 +43,11 @@ export function JsonConfigEditor({ text, check, onChange, errors }: JsonConfigEd
           'Valid config'
         ) : (
           <>
-            {check.path && !check.message.startsWith('config') && <code>{check.path}</code>}
-            {check.path && !check.message.startsWith('config') && ': '}
+            {check.path && (
+              <>
+                <code>{check.path}</code>:{' '}
+              </>
+            )}
             {check.message}
           </>
         )}

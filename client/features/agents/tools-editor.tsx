@@ -1,4 +1,5 @@
 import { Field, fieldDomId } from '../../components/field.tsx';
+import { TOOL_FIELDS } from './config-field-table.ts';
 import { emptyToolDraft, type ToolDraft } from './config-form.ts';
 import type { FieldErrors } from './error-paths.ts';
 
@@ -7,6 +8,8 @@ interface ToolsEditorProps {
   onChange: (tools: ToolDraft[]) => void;
   errors: FieldErrors;
 }
+
+const [NAME, DESCRIPTION, PARAMETERS] = TOOL_FIELDS;
 
 /** The agent's tools: a name each, optionally a description and JSON-schema parameters. */
 export function ToolsEditor({ tools, onChange, errors }: ToolsEditorProps) {
@@ -44,7 +47,7 @@ export function ToolsEditor({ tools, onChange, errors }: ToolsEditorProps) {
                   <div className="tool-card__row">
                     <Field
                       id={fieldDomId(`tools.${tool.key}.name`)}
-                      label="Name"
+                      label={NAME.label}
                       errors={errors[`tools.${index}.name`]}
                       className="tool-card__name"
                     >
@@ -71,8 +74,8 @@ export function ToolsEditor({ tools, onChange, errors }: ToolsEditorProps) {
                   </div>
                   <Field
                     id={fieldDomId(`tools.${tool.key}.description`)}
-                    label="Description"
-                    hint="When the model should use it."
+                    label={DESCRIPTION.label}
+                    hint={DESCRIPTION.hint}
                     errors={errors[`tools.${index}.description`]}
                   >
                     {(control) => (
@@ -86,8 +89,8 @@ export function ToolsEditor({ tools, onChange, errors }: ToolsEditorProps) {
                   </Field>
                   <Field
                     id={fieldDomId(`tools.${tool.key}.parameters`)}
-                    label="Parameters (JSON Schema)"
-                    hint="Optional: a JSON object describing the arguments."
+                    label={PARAMETERS.label}
+                    hint={PARAMETERS.hint}
                     errors={errors[`tools.${index}.parameters`]}
                   >
                     {(control) => (

@@ -13,20 +13,9 @@ export function formatDid(e164: string): string {
 
 export type DidCheck = { ok: true; did: string } | { ok: false; empty: boolean; message: string };
 
-/** `normaliseDid` from the shared schema, its message phrased for a field labelled "Phone number". */
+/** A number as typed, checked and normalised with the shared `normaliseDid` (the server's rule). */
 export function checkDid(raw: string): DidCheck {
   const result = normaliseDid(raw);
   if ('did' in result) return { ok: true, did: result.did };
-  return { ok: false, empty: raw.trim() === '', message: didMessageForPeople(result.problem) };
-}
-
-/**
- * The server's and the schema's messages name the input key (`did must start with "+" …`,
- * `did: +1… already routes to agent …`); beside a field labelled "Phone number" they read better
- * without it.
- */
-export function didMessageForPeople(message: string): string {
-  const rest = message.replace(/^did(?::\s*|\s+(?=must|may)|\s*$)/, '');
-  if (rest === message || rest === '') return message;
-  return rest.charAt(0).toUpperCase() + rest.slice(1);
+  return { ok: false, empty: raw.trim() === '', message: result.problem };
 }

@@ -2,8 +2,8 @@ import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Field } from '../../components/field.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
-import { describeApiError } from '../../lib/api-error.ts';
-import { errorCode, trpc, type RouterOutputs } from '../../lib/trpc.ts';
+import { apiErrorInfo, describeApiError } from '../../lib/api-error.ts';
+import { trpc, type RouterOutputs } from '../../lib/trpc.ts';
 import { checkDid, formatDid } from './phone-format.ts';
 
 type Resolved = RouterOutputs['telephony']['resolve'];
@@ -113,14 +113,18 @@ export function ResolvedCall({ did, headingLevel = 3 }: { did: string; headingLe
     );
   }
   if (resolved.isError) {
-    if (errorCode(resolved.error) === 'NOT_FOUND') {
+    const failure = apiErrorInfo(resolved.error);
+    if (failure.code === 'NOT_FOUND') {
+      const missing = failure.details?.reason === 'not-found' ? failure.details.resource : null;
       return (
         <div className="resolved callout callout--warning" role="status">
           <p>
             <strong>No agent answers {formatDid(did)}.</strong>{' '}
-            {/^No route answers/.test(resolved.error.message)
-              ? 'No number here routes it, so LiveKit has no rule for calls to it.'
-              : describeApiError(resolved.error)}
+            {missing === 'agent'
+              ? 'Its number points at an agent that was deleted: edit the number to choose another.'
+              : missing === 'number' || missing === 'route'
+                ? 'No number here routes it, so LiveKit has no rule for calls to it.'
+                : failure.message}
           </p>
         </div>
       );

@@ -7,7 +7,7 @@ import { toast } from '../../lib/toast-store.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { AgentPicker, type PickedAgent } from './agent-picker.tsx';
 import { checkDid, formatDid } from './phone-format.ts';
-import { conflictingAgentId, routeErrorsToFields, type RouteFieldErrors } from './route-errors.ts';
+import { routeErrorsToFields, takenMessage, type RouteFieldErrors } from './route-errors.ts';
 import { useStoreSavedRoute, type DidRoute } from './route-cache.ts';
 
 /** What the dialog edits: a new number (optionally for a given agent), or an existing route. */
@@ -126,20 +126,13 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
     setErrors(fields);
     const first = (['did', 'agentId', 'label'] as const).find((field) => fields[field]);
     if (first) focus(first);
-    // "already routes to agent <id>": say which agent by name when it can be found.
-    const otherAgent = info.code === 'CONFLICT' ? conflictingAgentId(info.message) : null;
-    if (otherAgent && check.ok) {
-      void utils.agents.get.fetch({ agentId: otherAgent }).then(
+    // Another route has the number: say which agent answers it, by name, once that is loaded.
+    const taken = info.details?.reason === 'number-taken' ? info.details : null;
+    if (taken) {
+      void utils.agents.get.fetch({ agentId: taken.agentId }).then(
         (other) =>
           setErrors((current) =>
-            current.did
-              ? {
-                  ...current,
-                  did: [
-                    `${formatDid(check.did)} already answers for “${other.name}”. Edit or delete that number first.`,
-                  ],
-                }
-              : current,
+            current.did ? { ...current, did: [takenMessage(taken.did, other.name)] } : current,
           ),
         () => undefined,
       );

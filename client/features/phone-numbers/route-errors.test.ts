@@ -1,64 +1,71 @@
 import { expect, test } from 'vitest';
+import type { ApiErrorDetails, ApiIssue } from '../../../shared/errors.ts';
 import type { ApiErrorInfo } from '../../lib/api-error.ts';
-import { conflictingAgentId, routeErrorsToFields } from './route-errors.ts';
+import { routeErrorsToFields, takenMessage } from './route-errors.ts';
 
 const info = (
   code: string,
-  message: string,
-  fieldErrors: Record<string, string[]> = {},
-): ApiErrorInfo => ({ code, message, fieldErrors });
+  issues: ApiIssue[],
+  details: ApiErrorDetails | null = null,
+  message = 'For people only',
+): ApiErrorInfo => ({ code, message, issues, details });
 
-test('an invalid number, a taken number and a deleted agent land beside their fields', () => {
+test('each problem lands beside the field its path names', () => {
   expect(
     routeErrorsToFields(
-      info('BAD_REQUEST', 'did must have 8–15 digits after the "+" (got 4)', {
-        did: ['did must have 8–15 digits after the "+" (got 4)'],
-      }),
-    ),
-  ).toEqual({ did: ['Must have 8–15 digits after the "+" (got 4)'] });
-
-  const taken =
-    'did: +14155550100 already routes to agent 665f1c2e9b1d4a0012345678 (route 665f1c2e9b1d4a00123456aa); update or delete that route first';
-  expect(routeErrorsToFields(info('CONFLICT', taken))).toEqual({
-    did: [
-      '+14155550100 already routes to agent 665f1c2e9b1d4a0012345678 (route 665f1c2e9b1d4a00123456aa); update or delete that route first',
-    ],
-  });
-  expect(conflictingAgentId(taken)).toBe('665f1c2e9b1d4a0012345678');
-
-  expect(
-    routeErrorsToFields(
-      info(
-        'NOT_FOUND',
-        'agentId: agent 665f1c2e9b1d4a0012345678 was not found (it may have been deleted)',
-      ),
+      info('BAD_REQUEST', [
+        { path: ['did'], message: 'did must have 8–15 digits after the "+" (got 4)' },
+        { path: ['label'], message: 'label must be at most 120 characters' },
+        { path: [], message: 'nothing to update' },
+      ]),
     ),
   ).toEqual({
-    agentId: ['Agent 665f1c2e9b1d4a0012345678 was not found (it may have been deleted)'],
+    did: ['did must have 8–15 digits after the "+" (got 4)'],
+    label: ['label must be at most 120 characters'],
+    form: ['nothing to update'],
   });
 });
 
-test('several problems are split; one without a key goes by zod’s field list, else to the form', () => {
+test('a deleted agent is said under the agent, from the issue or from the details', () => {
+  const missing = {
+    reason: 'not-found',
+    resource: 'agent',
+    id: '665f1c2e9b1d4a0012345678',
+  } as const;
   expect(
     routeErrorsToFields(
-      info('BAD_REQUEST', 'did must start with "+"; label must be at most 120 characters'),
+      info('NOT_FOUND', [{ path: ['agentId'], message: 'That agent was deleted' }], missing),
     ),
-  ).toEqual({
-    did: ['Must start with "+"'],
-    label: ['Must be at most 120 characters'],
+  ).toEqual({ agentId: ['That agent was deleted'] });
+  expect(routeErrorsToFields(info('NOT_FOUND', [], missing, 'Agent not found'))).toEqual({
+    agentId: ['Agent not found'],
   });
+});
+
+test('a number another route has is said under the number, whatever the message', () => {
+  const taken = {
+    reason: 'number-taken',
+    did: '+14155550100',
+    routeId: '665f1c2e9b1d4a00123456aa',
+    agentId: '665f1c2e9b1d4a0012345678',
+  } as const;
+  const expected = {
+    did: ['+1 415 555 0100 already answers for another agent. Edit or delete that number first.'],
+  };
+  expect(routeErrorsToFields(info('CONFLICT', [], taken))).toEqual(expected);
   expect(
-    routeErrorsToFields(
-      info('BAD_REQUEST', 'Too big: expected string to have <=120 characters', {
-        label: ['x'],
-      }),
-    ),
-  ).toEqual({ label: ['At most 120 characters'] });
-  expect(routeErrorsToFields(info('BAD_REQUEST', 'nothing to update'))).toEqual({
-    form: ['nothing to update'],
-  });
-  // Not about the input: the caller toasts it instead.
-  expect(routeErrorsToFields(info('SERVICE_UNAVAILABLE', 'The database is not answering'))).toEqual(
-    {},
+    routeErrorsToFields(info('CONFLICT', [{ path: ['did'], message: 'taken' }], taken)),
+  ).toEqual(expected);
+  expect(takenMessage('+14155550100', 'Front desk')).toBe(
+    '+1 415 555 0100 already answers for “Front desk”. Edit or delete that number first.',
   );
+});
+
+test('an error that is not about the input files nothing: the caller toasts it', () => {
+  expect(
+    routeErrorsToFields(
+      info('SERVICE_UNAVAILABLE', [], { reason: 'unavailable', service: 'database' }),
+    ),
+  ).toEqual({});
+  expect(routeErrorsToFields(info('INTERNAL_SERVER_ERROR', []))).toEqual({});
 });

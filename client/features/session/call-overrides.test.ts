@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildOverrides, EMPTY_OVERRIDES } from './call-overrides.ts';
+import { buildOverrides, EMPTY_OVERRIDES, serverOverrideProblem } from './call-overrides.ts';
 
 describe('per-call overrides', () => {
   test('no fields means no overrides at all', () => {
@@ -50,5 +50,31 @@ describe('per-call overrides', () => {
     const operator = buildOverrides({ ...EMPTY_OVERRIDES, json: '{"$set": {}}' });
     expect(operator).toMatchObject({ ok: false, field: 'json' });
     expect(operator.ok || operator.message).toContain('"$"');
+  });
+
+  test('a problem deeper in the JSON names its path', () => {
+    expect(buildOverrides({ ...EMPTY_OVERRIDES, json: '{"tts": {"speed": 9}}' })).toEqual({
+      ok: false,
+      field: 'json',
+      message: 'tts.speed: Must be at most 4',
+    });
+  });
+
+  test('the server’s problems with the overrides land on the same fields, by path', () => {
+    const refused = (path: string[]) => ({
+      code: 'BAD_REQUEST',
+      message: 'x',
+      issues: [{ path, message: 'Must be at most 2' }],
+      details: null,
+    });
+    expect(serverOverrideProblem(refused(['agentConfig', 'llm', 'temperature']))).toEqual({
+      field: 'temperature',
+      message: 'Must be at most 2',
+    });
+    expect(serverOverrideProblem(refused(['agentConfig', 'tools', '0', 'name']))).toEqual({
+      field: 'json',
+      message: 'tools[0].name: Must be at most 2',
+    });
+    expect(serverOverrideProblem(refused(['roomName']))).toBeNull();
   });
 });

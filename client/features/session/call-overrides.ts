@@ -1,6 +1,8 @@
+import '../../lib/zod-messages.ts';
 import { agentConfigOverridesSchema } from '../../../shared/session.schema.ts';
-import { formatPath } from '../../../shared/json-guard.ts';
-import { friendlyMessage } from '../../lib/friendly-message.ts';
+import { pathSegment } from '../../../shared/issues.ts';
+import type { ApiErrorInfo } from '../../lib/api-error.ts';
+import { showPath } from '../../lib/issue-path.ts';
 
 /** The quick override fields of the talk panel, as typed. */
 export interface OverrideFields {
@@ -20,12 +22,44 @@ export const EMPTY_OVERRIDES: OverrideFields = {
   json: '',
 };
 
+export interface OverrideProblem {
+  field: keyof OverrideFields;
+  message: string;
+}
+
 export type OverridesResult =
-  | { ok: true; overrides: Record<string, unknown> | undefined }
-  | { ok: false; field: keyof OverrideFields; message: string };
+  { ok: true; overrides: Record<string, unknown> | undefined } | ({ ok: false } & OverrideProblem);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where each quick field writes in the overrides. */
+const QUICK_FIELDS = {
+  greeting: ['greeting'],
+  voice: ['tts', 'voice'],
+  language: ['stt', 'language'],
+  temperature: ['llm', 'temperature'],
+} as const satisfies Partial<Record<keyof OverrideFields, readonly string[]>>;
+
+/**
+ * The field that shows a problem at `path` inside the overrides, and its message: a quick
+ * field's own, or the JSON's with the path in front (unless the message names it already).
+ */
+function placeProblem(
+  path: readonly string[],
+  message: string,
+  namedInMessage: boolean,
+): OverrideProblem {
+  for (const [field, at] of Object.entries(QUICK_FIELDS)) {
+    if (at.length === path.length && at.every((key, index) => key === path[index])) {
+      return { field: field as keyof OverrideFields, message };
+    }
+  }
+  return {
+    field: 'json',
+    message: path.length > 0 && !namedInMessage ? `${showPath(path)}: ${message}` : message,
+  };
 }
 
 /**
@@ -64,24 +98,16 @@ export function buildOverrides(fields: OverrideFields): OverridesResult {
   const result = agentConfigOverridesSchema.safeParse(overrides);
   if (result.success) return { ok: true, overrides };
   const issue = result.error.issues[0];
-  const path = issue ? formatPath(issue.path.filter((s) => typeof s !== 'symbol')) : '';
-  const field: keyof OverrideFields =
-    path === 'greeting'
-      ? 'greeting'
-      : path === 'tts.voice'
-        ? 'voice'
-        : path === 'llm.temperature'
-          ? 'temperature'
-          : path === 'stt.language'
-            ? 'language'
-            : 'json';
-  const message = friendlyMessage(issue?.message ?? 'Invalid overrides');
+  if (!issue) return { ok: false, field: 'json', message: 'Invalid overrides' };
+  // A `custom` issue's message is our schema's own, and the JSON guard's name their path.
   return {
     ok: false,
-    field,
-    message:
-      field === 'json' && path && !message.startsWith('agentConfig')
-        ? `${path}: ${message}`
-        : message,
+    ...placeProblem(issue.path.map(pathSegment), issue.message, issue.code === 'custom'),
   };
+}
+
+/** The first problem the server found in the overrides (`['agentConfig', …]`), placed likewise. */
+export function serverOverrideProblem(error: ApiErrorInfo): OverrideProblem | null {
+  const issue = error.issues.find((candidate) => candidate.path[0] === 'agentConfig');
+  return issue ? placeProblem(issue.path.slice(1), issue.message, false) : null;
 }

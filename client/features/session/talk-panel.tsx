@@ -1,8 +1,20 @@
 import { lazy, Suspense, useState } from 'react';
 import { Field, fieldDomId } from '../../components/field.tsx';
-import { describeApiError } from '../../lib/api-error.ts';
+import { apiErrorInfo, describeApiError } from '../../lib/api-error.ts';
 import { trpc, type RouterOutputs } from '../../lib/trpc.ts';
-import { buildOverrides, EMPTY_OVERRIDES, type OverrideFields } from './call-overrides.ts';
+import {
+  configFieldById,
+  placeholderOf,
+  type ConfigFieldId,
+} from '../agents/config-field-table.ts';
+import { configToForm } from '../agents/config-form.ts';
+import {
+  buildOverrides,
+  EMPTY_OVERRIDES,
+  serverOverrideProblem,
+  type OverrideFields,
+  type OverrideProblem,
+} from './call-overrides.ts';
 
 type Agent = RouterOutputs['agents']['get'];
 type StartedSession = RouterOutputs['session']['start'];
@@ -17,10 +29,7 @@ export function TalkPanel({ agent }: { agent: Agent }) {
   const start = trpc.session.start.useMutation();
   const [session, setSession] = useState<StartedSession | null>(null);
   const [fields, setFields] = useState<OverrideFields>(EMPTY_OVERRIDES);
-  const [fieldError, setFieldError] = useState<{
-    field: keyof OverrideFields;
-    message: string;
-  } | null>(null);
+  const [fieldError, setFieldError] = useState<OverrideProblem | null>(null);
   const livekitOff = info.data?.livekitConfigured === false;
 
   const startCall = () => {
@@ -34,7 +43,11 @@ export function TalkPanel({ agent }: { agent: Agent }) {
     void loadCallView(); // fetch the call chunk while the server mints the token
     start.mutate(
       { agentId: agent.id, ...(built.overrides && { agentConfig: built.overrides }) },
-      { onSuccess: setSession },
+      {
+        onSuccess: setSession,
+        // The server's problem with an override goes beside that override, like the browser's.
+        onError: (error) => setFieldError(serverOverrideProblem(apiErrorInfo(error))),
+      },
     );
   };
 
@@ -62,10 +75,18 @@ export function TalkPanel({ agent }: { agent: Agent }) {
     );
   }
 
+  // Each placeholder says what the call gets without an override: the saved value, else the
+  // default (the same words as the editor's, from the same table).
+  const saved = configToForm(agent.config).fields;
+  const withoutOverride = (id: ConfigFieldId): string | undefined => {
+    const field = configFieldById(id);
+    return saved[id] || (field && placeholderOf(field, saved));
+  };
+
   const overrideField = (
     key: keyof OverrideFields,
     label: string,
-    placeholder: string,
+    placeholder: string | undefined,
     hint?: string,
   ) => (
     <Field
@@ -105,11 +126,15 @@ export function TalkPanel({ agent }: { agent: Agent }) {
       <details className="overrides">
         <summary>Per-call overrides</summary>
         <p className="field__hint">Apply to this call only; the saved agent does not change.</p>
-        {overrideField('greeting', 'Greeting for this call', 'Hello from a test call!')}
-        {overrideField('voice', 'Voice for this call', 'a voice id')}
+        {overrideField('greeting', 'Greeting for this call', withoutOverride('greeting'))}
+        {overrideField('voice', 'Voice for this call', withoutOverride('tts.voice'))}
         <div className="field-grid field-grid--two">
-          {overrideField('language', 'Language for this call', 'en-US')}
-          {overrideField('temperature', 'Temperature for this call', '0.7')}
+          {overrideField('language', 'Language for this call', withoutOverride('stt.language'))}
+          {overrideField(
+            'temperature',
+            'Temperature for this call',
+            withoutOverride('llm.temperature'),
+          )}
         </div>
         <Field
           id={fieldDomId('override.json')}
