@@ -1,11 +1,10 @@
 import { keepPreviousData } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, useId, useRef, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { describeApiError } from '../../lib/api-error.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { isPlainObject } from '../../lib/json.ts';
 import { trpc } from '../../lib/trpc.ts';
-import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
 import { LoadMore } from '../../components/load-more.tsx';
@@ -17,23 +16,54 @@ const QUERY_MAX_LENGTH = 120;
 
 export function AgentsListPage() {
   const [searchParams, setSearchParams] = useSearchParams();
+  const { pathname } = useLocation();
   const query = searchParams.get('q')?.trim() ?? '';
   const [text, setText] = useState(query);
-  const debounced = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);
   const [toDelete, setToDelete] = useState<Agent | null>(null);
   const { deleteAgent } = useDeleteAgent();
   const searchId = useId();
 
-  // The search lives in the URL (?q=), so a reload or a shared link shows the same list.
+  // The search lives in the URL (?q=), so a reload or a shared link shows the same list. Back and
+  // forward change the URL under us: the box follows, unless the change is our own write (the
+  // box may be a letter ahead of it by then). Adjusted while rendering, not in an effect.
+  const [shownQuery, setShownQuery] = useState(query);
+  const [written, setWritten] = useState<string | null>(null);
+  if (query !== shownQuery) {
+    setShownQuery(query);
+    if (query === written) setWritten(null);
+    else if (text.trim() !== query) setText(query);
+  }
+
+  const pending = useRef({ timer: 0 });
   useEffect(() => {
-    if (debounced === query) return;
-    setSearchParams(debounced ? { q: debounced } : {}, { replace: true });
-    // Only a new debounced value writes the URL; a URL change alone must not write it back.
-  }, [debounced]);
-  // Back/forward changes the URL under us: the box follows.
-  useEffect(() => {
-    setText((current) => (current.trim() === query ? current : query));
-  }, [query]);
+    const search = pending.current;
+    return () => window.clearTimeout(search.timer);
+  }, []);
+
+  /** Puts `next` in the URL, if this page is still the one the browser shows. */
+  const writeSearch = (next: string) => {
+    window.clearTimeout(pending.current.timer);
+    const q = next.trim();
+    // A click on an agent may have navigated already while this page is still mounted (React
+    // Router renders the next page in a transition, e.g. while its code loads): a search written
+    // now would replace that page's history entry and send the user back here.
+    if (window.location.pathname !== pathname) return;
+    if ((new URLSearchParams(window.location.search).get('q')?.trim() ?? '') === q) return;
+    setWritten(q);
+    setSearchParams(q ? { q } : {}, { replace: true });
+  };
+
+  /** The box changed: the URL follows once typing pauses. */
+  const onSearchInput = (next: string) => {
+    setText(next);
+    window.clearTimeout(pending.current.timer);
+    pending.current.timer = window.setTimeout(() => writeSearch(next), SEARCH_DEBOUNCE_MS);
+  };
+
+  const clearSearch = () => {
+    setText('');
+    writeSearch('');
+  };
 
   const list = trpc.agents.list.useInfiniteQuery(
     { limit: PAGE_SIZE, ...(query && { query }) },
@@ -71,7 +101,7 @@ export function AgentsListPage() {
           placeholder="Search agents by name…"
           value={text}
           maxLength={QUERY_MAX_LENGTH}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => onSearchInput(event.target.value)}
           autoComplete="off"
         />
         <span className="toolbar__status" role="status" aria-live="polite">
@@ -98,7 +128,7 @@ export function AgentsListPage() {
           <div className="state">
             <h2 className="state__title">No agents match “{query}”</h2>
             <p>Search looks at agent names. Try fewer letters, or clear the search.</p>
-            <button type="button" className="button" onClick={() => setText('')}>
+            <button type="button" className="button" onClick={clearSearch}>
               Clear search
             </button>
           </div>
