@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /** Dependencies point one way: routers → services → ports ← adapters; only main/app know all. */
@@ -109,6 +110,17 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The rules of hooks and the React Compiler's checks (effects, refs, purity). A missing effect
+    // dependency is an error here, not a warning: it is how stale closures get in.
+    files: ['client/**/*.tsx', 'client/**/*.ts'],
+    ignores: ['client/build/**'],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -23,19 +23,16 @@ function listNumbers(dids: readonly string[], max = 3): string {
  * Deletes an agent: it leaves every cached list at once, comes back if the server says no, and a
  * toast says which happened (even if the user has moved on to another page meanwhile).
  */
-export function useDeleteAgent(options: { onDeleted?: (agent: Agent) => void } = {}) {
+export function useDeleteAgent() {
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
   const pending = useRef(new Map<string, Agent>());
-  const onDeleted = useRef(options.onDeleted);
-  onDeleted.current = options.onDeleted;
 
   const finish = (agentId: string, message: (name: string) => string) => {
     const agent = pending.current.get(agentId);
     pending.current.delete(agentId);
     utils.agents.get.setData({ agentId }, undefined);
     toast.success(message(agent?.name ?? 'The agent'));
-    if (agent) onDeleted.current?.(agent);
   };
 
   const mutation = trpc.agents.delete.useMutation({

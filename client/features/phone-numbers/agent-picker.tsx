@@ -33,10 +33,13 @@ export function AgentPicker({ control, value, onChange }: AgentPickerProps) {
   const [active, setActive] = useState(-1);
   const listRef = useRef<HTMLUListElement>(null);
 
-  // The chosen agent's name arrives after the first render when it had to be loaded.
-  useEffect(() => {
+  // The chosen agent's name arrives after the first render when it had to be loaded: the box
+  // shows it (adjusted while rendering, so the empty name is never painted over it).
+  const [shownValue, setShownValue] = useState(value);
+  if (value?.id !== shownValue?.id || value?.name !== shownValue?.name) {
+    setShownValue(value);
     if (value && !open) setText(value.name);
-  }, [value?.id, value?.name]);
+  }
 
   // Showing the chosen agent's name means "any agent": the whole list is offered to switch.
   const typed = value && text === value.name ? '' : text.trim();
@@ -53,16 +56,15 @@ export function AgentPicker({ control, value, onChange }: AgentPickerProps) {
   );
   const searching = list.isFetching || query !== typed;
 
-  useEffect(() => {
-    setActive((current) => (current >= options.length ? options.length - 1 : current));
-  }, [options.length]);
+  // The highlighted suggestion, kept within a list that shrinks as results arrive.
+  const activeIndex = Math.min(active, options.length - 1);
 
   useEffect(() => {
-    if (active < 0) return;
+    if (activeIndex < 0) return;
     listRef.current
-      ?.querySelector(`[data-index="${active}"]`)
+      ?.querySelector(`[data-index="${activeIndex}"]`)
       ?.scrollIntoView({ block: 'nearest' });
-  }, [active]);
+  }, [activeIndex]);
 
   const pick = (agent: Agent) => {
     // The list already has the whole agent: the table's name lookup need not fetch it again.
@@ -80,15 +82,15 @@ export function AgentPicker({ control, value, onChange }: AgentPickerProps) {
         if (!open) {
           setOpen(true);
           setActive(0);
-        } else setActive((current) => Math.min(current + 1, options.length - 1));
+        } else setActive(Math.min(activeIndex + 1, options.length - 1));
         return;
       case 'ArrowUp':
         event.preventDefault();
-        if (open) setActive((current) => Math.max(current - 1, 0));
+        if (open) setActive(Math.max(activeIndex - 1, 0));
         return;
       case 'Enter': {
         // With one suggestion left, Enter takes it.
-        const option = options[active] ?? (options.length === 1 ? options[0] : undefined);
+        const option = options[activeIndex] ?? (options.length === 1 ? options[0] : undefined);
         if (open && option) {
           // Picks the suggestion instead of submitting the form.
           event.preventDefault();
@@ -109,7 +111,7 @@ export function AgentPicker({ control, value, onChange }: AgentPickerProps) {
     }
   };
 
-  const activeOption = open ? options[active] : undefined;
+  const activeOption = open ? options[activeIndex] : undefined;
   const status = !open
     ? ''
     : list.isError
@@ -167,7 +169,7 @@ export function AgentPicker({ control, value, onChange }: AgentPickerProps) {
             id={`${listId}-${agent.id}`}
             data-index={index}
             role="option"
-            aria-selected={index === active}
+            aria-selected={index === activeIndex}
             className={`combobox__option${value?.id === agent.id ? ' combobox__option--chosen' : ''}`}
             // Keeps the focus in the input, so the blur above does not close the list first.
             onMouseDown={(event) => event.preventDefault()}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { ROUTE_LABEL_MAX_LENGTH } from '../../../shared/telephony.schema.ts';
 import { Field } from '../../components/field.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
@@ -67,7 +67,7 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
   const route = target.mode === 'edit' ? target.route : null;
   const [number, setNumber] = useState(route?.did ?? '');
   const [numberTouched, setNumberTouched] = useState(false);
-  const [agent, setAgent] = useState<PickedAgent | null>(() =>
+  const [picked, setAgent] = useState<PickedAgent | null>(() =>
     target.mode === 'edit'
       ? { id: target.route.agentId, name: target.agentName ?? '' }
       : target.agent,
@@ -78,16 +78,15 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
   const ids = { did: `${formId}-did`, agentId: `${formId}-agent`, label: `${formId}-label` };
 
   // Opened before the page knew the agent's name: look it up, then show it in the picker.
-  const initialAgentId = agent?.name === '' ? agent.id : '';
+  const initialAgentId = picked?.name === '' ? picked.id : '';
   const initial = trpc.agents.get.useQuery(
     { agentId: initialAgentId },
     { enabled: initialAgentId !== '' },
   );
-  useEffect(() => {
-    const loaded = initial.data;
-    if (loaded)
-      setAgent((picked) => (picked?.id === loaded.id ? { ...picked, name: loaded.name } : picked));
-  }, [initial.data]);
+  const agent =
+    picked && initial.data?.id === picked.id && picked.name === ''
+      ? { ...picked, name: initial.data.name }
+      : picked;
 
   const create = trpc.telephony.routes.create.useMutation();
   const update = trpc.telephony.routes.update.useMutation();
