@@ -9,6 +9,7 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestWorker, type TestWorker } from '../scripts/testing/agent-worker/spawn.ts';
+import { AGENT_JOIN_TIMEOUT_MS } from '../client/features/session/call-errors.ts';
 import {
   apiClient,
   connectBrowser,
@@ -18,6 +19,7 @@ import {
   screenshot,
   uniqueName,
 } from './support/browser.ts';
+import { startBuiltApp } from './support/built-app.ts';
 
 let browser: Browser;
 let worker: TestWorker;
@@ -226,6 +228,38 @@ describe('talking to an agent', () => {
       await page.getByRole('button', { name: 'Start call' }).waitFor();
     } finally {
       await context.close();
+    }
+  });
+
+  test('when no worker takes the call, it says so after a while and what to check', async () => {
+    // The same LiveKit, but an AGENT_NAME no worker registers: the dispatch reaches nobody.
+    const { livekit } = e2eContext();
+    const agentName = `sb-e2e-nobody-${Math.random().toString(36).slice(2, 8)}`;
+    const app = await startBuiltApp({
+      NODE_ENV: 'development',
+      LIVEKIT_URL: livekit.url,
+      LIVEKIT_API_KEY: livekit.apiKey,
+      LIVEKIT_API_SECRET: livekit.apiSecret,
+      AGENT_NAME: agentName,
+    });
+    const agent = await apiClient(app.baseUrl).agents.create.mutate({ name: uniqueName('Alone') });
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(`${app.baseUrl}/agents/${agent.id}`);
+      await startCall(page);
+      const call = page.getByRole('region', { name: `Call with ${agent.name}` });
+      await call.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+      await call.getByText('Waiting for the agent to join…').waitFor();
+      const alert = call.getByRole('alert').filter({ hasText: 'No agent worker took this call' });
+      await alert.waitFor({ timeout: AGENT_JOIN_TIMEOUT_MS + 20_000 });
+      expect(await alert.textContent()).toContain(agentName);
+      await call.getByText('No agent has joined').waitFor();
+      await screenshot(page, 'desktop-call-no-worker');
+      await call.getByRole('button', { name: 'End call' }).click();
+      await call.getByText('The call has ended.').waitFor();
+    } finally {
+      await context.close();
+      await app.stop();
     }
   });
 });

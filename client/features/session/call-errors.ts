@@ -3,6 +3,13 @@
  * unit-tested; errors are recognised by their `name`, which survives across realms and versions.
  */
 
+/**
+ * How long a connected call waits for an agent before saying that no worker took the job
+ * (LiveKit dispatches to a worker registered as AGENT_NAME; with none running, nobody comes).
+ * A worker that is up joins within a second or two. Documented in the README.
+ */
+export const AGENT_JOIN_TIMEOUT_MS = 20_000;
+
 export type MicProblem = 'denied' | 'missing' | 'busy' | 'insecure' | 'other';
 
 /** Classifies a getUserMedia / `setMicrophoneEnabled` rejection. */

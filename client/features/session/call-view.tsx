@@ -15,6 +15,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import type { RouterOutputs } from '../../lib/trpc.ts';
 import {
+  AGENT_JOIN_TIMEOUT_MS,
   connectProblemMessage,
   connectProblemOf,
   micProblemMessage,
@@ -45,6 +46,8 @@ interface CallState {
   micProblem: MicProblem | null;
   micBusy: boolean;
   agent: AgentPresence | null;
+  /** An agent has been in the room at some point of this call. */
+  agentSeen: boolean;
   agentLevel: number;
   micLevel: number;
   connectedAt: number | null;
@@ -58,6 +61,7 @@ const INITIAL: CallState = {
   micProblem: null,
   micBusy: false,
   agent: null,
+  agentSeen: false,
   agentLevel: 0,
   micLevel: 0,
   connectedAt: null,
@@ -106,7 +110,11 @@ function useCall(session: StartedSession) {
     const findAgent = () => [...room.remoteParticipants.values()].find(isAgentParticipant) ?? null;
     const refreshAgent = () => {
       const agent = findAgent();
-      update({ agent: agent ? presenceOf(agent) : null, ...(agent ? {} : { agentLevel: 0 }) });
+      update((current) => ({
+        agent: agent ? presenceOf(agent) : null,
+        agentSeen: current.agentSeen || agent !== null,
+        ...(agent ? {} : { agentLevel: 0 }),
+      }));
     };
 
     const attachAgentAudio = (track: RemoteTrack, participant: RemoteParticipant) => {
@@ -252,6 +260,12 @@ interface CallViewProps {
 export function CallView({ session, agentLabel, onClose }: CallViewProps) {
   const { state, audioHost, toggleMic, end, retry } = useCall(session);
   const elapsed = useElapsed(state.connectedAt, state.ended || state.failure !== null);
+  const noWorker = useOverdue(
+    state.connection === ConnectionState.Connected && !state.agentSeen && !state.ended
+      ? state.connectedAt
+      : null,
+    AGENT_JOIN_TIMEOUT_MS,
+  );
   const connection = state.failure
     ? 'Not connected'
     : state.ended
@@ -315,13 +329,27 @@ export function CallView({ session, agentLabel, onClose }: CallViewProps) {
               <p className="call__agent-status" role="status" aria-live="polite">
                 {state.agent
                   ? `Agent joined${state.agent.state ? ` · ${state.agent.state}` : ''}`
-                  : state.connection === ConnectionState.Connected
-                    ? 'Waiting for the agent to join…'
-                    : 'The agent joins once you are connected'}
+                  : noWorker
+                    ? 'No agent has joined'
+                    : state.connection === ConnectionState.Connected
+                      ? 'Waiting for the agent to join…'
+                      : 'The agent joins once you are connected'}
               </p>
               {state.agent && <p className="call__agent-identity mono">{state.agent.identity}</p>}
             </div>
           </div>
+          {noWorker && !state.agent && (
+            <div className="callout callout--warning" role="alert">
+              <p>
+                No agent worker took this call in {AGENT_JOIN_TIMEOUT_MS / 1000} seconds: LiveKit
+                asked for one registered as <code>{session.agentName}</code> and none answered.
+                Check that your worker is running, that it registers with that{' '}
+                <code>agent_name</code> (the server’s <code>AGENT_NAME</code>), and that it connects
+                to the same LiveKit server as this dashboard. Then end this call and start a new
+                one: a worker that starts later is not offered this call.
+              </p>
+            </div>
+          )}
           <LevelMeter label="Agent audio level" level={state.agentLevel} />
           <LevelMeter
             label={state.micEnabled ? 'Your microphone level' : 'Your microphone is off'}
@@ -391,6 +419,20 @@ function LevelMeter({ label, level }: { label: string; level: number }) {
       </div>
     </div>
   );
+}
+
+/** True once `timeoutMs` have passed since `since` (null: not waiting, never overdue). */
+function useOverdue(since: number | null, timeoutMs: number): boolean {
+  const [overdueFor, setOverdueFor] = useState<number | null>(null);
+  useEffect(() => {
+    if (since === null) return;
+    const timer = window.setTimeout(
+      () => setOverdueFor(since),
+      Math.max(0, since + timeoutMs - Date.now()),
+    );
+    return () => window.clearTimeout(timer);
+  }, [since, timeoutMs]);
+  return since !== null && overdueFor === since;
 }
 
 function useElapsed(since: number | null, stopped: boolean): string | null {
