@@ -1,22 +1,34 @@
-import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
+import type { ApiErrorDetails, ApiIssue, AppErrorCode, ServiceName } from '../shared/errors.ts';
 import { TOO_LARGE_REASON } from '../shared/errors.ts';
+import { pathSegment, toApiIssues } from '../shared/issues.ts';
 import { formatPath } from '../shared/json-guard.ts';
 
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** Every problem with the input, each with the path of the value at fault. */
+  issues?: ApiIssue[];
+  details?: ApiErrorDetails;
+}
+
 /**
- * Domain errors. Services throw these and never import `@trpc/server`; `toTRPCError` is the one
- * place they become tRPC codes.
+ * Domain errors. Services throw these and never import `@trpc/server`; `toTRPCError` in
+ * `server/trpc.ts` is the one place they become tRPC errors. What programs read is `code`,
+ * `issues` and `details`; the message is for people.
  */
 export abstract class AppError extends Error {
-  abstract readonly code: TRPC_ERROR_CODE_KEY;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  abstract readonly code: AppErrorCode;
+  readonly issues: ApiIssue[];
+  readonly details: ApiErrorDetails | null;
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.issues = options.issues ?? [];
+    this.details = options.details ?? null;
   }
 }
 
-/** Input broke a rule; `cause` is the ZodError when a schema found it. */
+/** Input broke a rule. Give `issues` (or use {@link invalidInput}) so clients can place it. */
 export class ValidationError extends AppError {
   readonly code = 'BAD_REQUEST';
 }
@@ -29,56 +41,95 @@ export class ConflictError extends AppError {
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
-/** A dependency is missing or down. The message is safe to show to users. */
-export class ServiceUnavailableError extends AppError {
-  readonly code = 'SERVICE_UNAVAILABLE';
-}
 export class UnauthorizedError extends AppError {
   readonly code = 'UNAUTHORIZED';
 }
 
-/** `config.llm.temperature: Too big: expected number to be <=2` — every issue names its path. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = formatPath(issue.path);
-      // Messages written by our schemas often name their field already.
-      if (
-        !path ||
-        issue.message.startsWith(path) ||
-        issue.message.startsWith(lastSegment(issue.path))
-      )
-        return issue.message;
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
+/** A dependency is missing or down. The message is safe to show to users. */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(
+    message: string,
+    options: AppErrorOptions & {
+      service: ServiceName;
+      reason: 'not-configured' | 'unavailable' | 'timeout';
+    },
+  ) {
+    super(message, {
+      ...options,
+      details: { reason: options.reason, service: options.service },
+    });
+  }
 }
 
-function lastSegment(path: readonly PropertyKey[]): string {
-  const last = path.at(-1);
-  return last === undefined ? '\u0000' : String(last);
+/** A BAD_REQUEST about one value: the message says what is wrong, `path` says where. */
+export function invalidInput(path: readonly PropertyKey[], message: string): ValidationError {
+  return new ValidationError(withPath(path, message), {
+    issues: [{ path: path.map(pathSegment), message }],
+  });
 }
 
-export function isTooLarge(error: z.ZodError): boolean {
-  return error.issues.some(
-    (issue) =>
-      issue.code === 'custom' &&
-      (issue.params as { reason?: unknown } | undefined)?.reason === TOO_LARGE_REASON,
-  );
+/** `config.llm.temperature: Must be at most 2` — for people, every issue names its path. */
+export function describeIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
+  return issues.map((issue) => withPath(issue.path, issue.message)).join('; ');
 }
 
-/** A ZodError becomes a BAD_REQUEST (or PAYLOAD_TOO_LARGE for a size limit) naming each path. */
-export function fromZodError(error: z.ZodError): AppError {
-  const message = describeZodError(error);
-  return isTooLarge(error)
-    ? new PayloadTooLargeError(message, { cause: error })
-    : new ValidationError(message, { cause: error });
+function withPath(path: readonly PropertyKey[], message: string): string {
+  const at = formatPath(path);
+  // Messages written by our schemas often name their field already.
+  if (!at || message.startsWith(at) || message.startsWith(String(path.at(-1)))) return message;
+  return `${at}: ${message}`;
 }
 
-/** Parses with a shared schema; failures become AppErrors that name the path. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+interface TooLargeParams {
+  reason: typeof TOO_LARGE_REASON;
+  limitBytes?: number;
+  actualBytes?: number;
+}
+
+function tooLargeParams(error: z.ZodError): TooLargeParams | undefined {
+  for (const issue of error.issues) {
+    const params =
+      issue.code === 'custom' ? (issue.params as TooLargeParams | undefined) : undefined;
+    if (params?.reason === TOO_LARGE_REASON) return params;
+  }
+  return undefined;
+}
+
+/**
+ * A ZodError becomes a BAD_REQUEST (or PAYLOAD_TOO_LARGE for a size limit) with one issue per
+ * problem; `basePath` is where the parsed value sits in the procedure's input.
+ */
+export function fromZodError(error: z.ZodError, basePath: readonly PropertyKey[] = []): AppError {
+  const paths = error.issues.map((issue) => ({
+    path: [...basePath, ...issue.path],
+    message: issue.message,
+  }));
+  const options = { cause: error, issues: toApiIssues(error.issues, basePath) };
+  const params = tooLargeParams(error);
+  if (params) {
+    return new PayloadTooLargeError(describeIssues(paths), {
+      ...options,
+      details: {
+        reason: 'too-large',
+        limitBytes: params.limitBytes ?? 0,
+        actualBytes: params.actualBytes ?? null,
+      },
+    });
+  }
+  return new ValidationError(describeIssues(paths), options);
+}
+
+/** Parses with a shared schema; failures become AppErrors whose issues carry the paths. */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  basePath: readonly PropertyKey[] = [],
+): z.output<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw fromZodError(result.error);
+  if (!result.success) throw fromZodError(result.error, basePath);
   return result.data;
 }
 
@@ -91,29 +142,3 @@ export function findZodError(error: unknown): z.ZodError | undefined {
 }
 
 export const GENERIC_INTERNAL_MESSAGE = 'Something went wrong on our side. It has been logged.';
-
-/**
- * The only place domain errors become tRPC errors. tRPC wraps whatever a resolver throws in a
- * TRPCError (INTERNAL_SERVER_ERROR, with the thrown error as `cause`); this unwraps AppErrors to
- * their own code and message, turns input ZodErrors into messages that name each path, and hides
- * the message of anything unexpected behind a generic one (the cause is kept for the logs).
- */
-export function toTRPCError(error: unknown): TRPCError {
-  const cause = error instanceof TRPCError ? error.cause : error;
-  if (cause instanceof AppError) {
-    return new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
-  if (error instanceof TRPCError) {
-    const zodError = error.code === 'BAD_REQUEST' ? findZodError(error.cause) : undefined;
-    if (zodError) {
-      const appError = fromZodError(zodError);
-      return new TRPCError({ code: appError.code, message: appError.message, cause: zodError });
-    }
-    if (error.code !== 'INTERNAL_SERVER_ERROR') return error;
-  }
-  return new TRPCError({
-    code: 'INTERNAL_SERVER_ERROR',
-    message: GENERIC_INTERNAL_MESSAGE,
-    cause: cause ?? error,
-  });
-}

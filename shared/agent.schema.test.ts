@@ -54,7 +54,11 @@ describe('agentConfigSchema', () => {
     expect(agentConfigSchema.safeParse(fits).success).toBe(true);
     const multibyte = { variables: { text: 'é'.repeat(CONFIG_MAX_BYTES / 2) } };
     const issue = agentConfigSchema.safeParse(multibyte).error?.issues[0];
-    expect(issue?.code === 'custom' && issue.params).toEqual({ reason: TOO_LARGE_REASON });
+    expect(issue?.code === 'custom' && issue.params).toEqual({
+      reason: TOO_LARGE_REASON,
+      limitBytes: CONFIG_MAX_BYTES,
+      actualBytes: CONFIG_MAX_BYTES + '{"variables":{"text":""}}'.length,
+    });
   });
 
   test('tools: names are trimmed, checked and unique', () => {

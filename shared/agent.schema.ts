@@ -134,7 +134,7 @@ export function guardJsonDocument(
     ctx.addIssue({
       code: 'custom',
       message: `${what} is ${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`,
-      params: { reason: TOO_LARGE_REASON },
+      params: { reason: TOO_LARGE_REASON, limitBytes: maxBytes, actualBytes: bytes },
       input: value,
     });
   }
@@ -196,6 +196,8 @@ export const agentListInputSchema = z.object({
   query: z.string().trim().max(QUERY_MAX_LENGTH).optional(),
 });
 export type AgentListInput = z.input<typeof agentListInputSchema>;
+/** What services receive: the input after the router parsed it (defaults applied, ids lower case). */
+export type AgentListQuery = z.output<typeof agentListInputSchema>;
 
 export const agentListOutputSchema = z.object({
   items: z.array(agentSchema),
@@ -211,6 +213,7 @@ export const agentCreateInputSchema = z.object({
   config: agentConfigSchema.optional(),
 });
 export type AgentCreateInput = z.input<typeof agentCreateInputSchema>;
+export type AgentCreateData = z.output<typeof agentCreateInputSchema>;
 
 export const agentUpdateInputSchema = z
   .object({
@@ -226,6 +229,7 @@ export const agentUpdateInputSchema = z
     { message: 'nothing to update: give name, description or config' },
   );
 export type AgentUpdateInput = z.input<typeof agentUpdateInputSchema>;
+export type AgentUpdateData = z.output<typeof agentUpdateInputSchema>;
 
 export const agentDeleteOutputSchema = z.object({ id: z.string(), deletedAt: z.iso.datetime() });
 export type AgentDeleted = z.output<typeof agentDeleteOutputSchema>;

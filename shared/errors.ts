@@ -59,13 +59,8 @@ export type ApiErrorDetails =
       expectedVersion: number;
       currentVersion: number;
     }
-  /** Deleting an agent that phone numbers still route to. */
-  | {
-      reason: 'agent-in-use';
-      agentId: string;
-      agentName: string | null;
-      numbers: { routeId: string; did: string }[];
-    }
+  /** Deleting an agent that phone numbers (E.164, sorted) still route to. */
+  | { reason: 'agent-in-use'; agentId: string; agentName: string | null; numbers: string[] }
   /** A phone number that another live route already has. */
   | { reason: 'number-taken'; did: string; routeId: string; agentId: string }
   /** `session.start` into a room whose agent dispatch carries another agent or config. */

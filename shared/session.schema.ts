@@ -98,6 +98,8 @@ export const sessionStartInputSchema = z.object({
   roomName: roomNameSchema.optional(),
 });
 export type SessionStartInput = z.input<typeof sessionStartInputSchema>;
+/** What the session service receives: the input after the router parsed it. */
+export type SessionStartData = z.output<typeof sessionStartInputSchema>;
 
 /** What a worker does with the knowledge base, derived from `knowledgeBase` (see the README). */
 export const ragRuntimeSchema = z.object({

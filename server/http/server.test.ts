@@ -82,7 +82,7 @@ describe('/trpc', () => {
     expect(body.result.data.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
-  test('a validation error is a 400 naming the field, with fieldErrors and no stack', async () => {
+  test('a validation error is a 400 with an issue at the field’s path, and no stack', async () => {
     const { base } = await start();
     const response = await post(base, 'agents.create', { name: '' });
     expect(response.status).toBe(400);
@@ -92,7 +92,8 @@ describe('/trpc', () => {
     expect(body.error.message).toBe('name must not be empty');
     expect(body.error.data).toMatchObject({
       code: 'BAD_REQUEST',
-      zodError: { fieldErrors: { name: ['name must not be empty'] } },
+      issues: [{ path: ['name'], message: 'name must not be empty' }],
+      details: null,
     });
     expect(body.error.data).not.toHaveProperty('stack');
   });
@@ -123,6 +124,94 @@ describe('/trpc', () => {
       error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } },
     });
   });
+
+  test('Node’s fetch reads the 413 of a 4 MiB body: the error shape, details, Connection: close', async () => {
+    const { base } = await start();
+    const body = JSON.stringify({ name: 'Big', description: 'x'.repeat(4 * 1024 * 1024) });
+    const response = await fetch(`${base}/trpc/agents.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.json()).toEqual({
+      error: {
+        message: 'Request body is larger than the 64 KiB limit',
+        code: -32013,
+        data: {
+          code: 'PAYLOAD_TOO_LARGE',
+          httpStatus: 413,
+          path: 'agents.create',
+          issues: [],
+          details: { reason: 'too-large', limitBytes: 64 * 1024, actualBytes: body.length },
+        },
+      },
+    });
+    const list = (await (await fetch(`${base}/trpc/agents.list`)).json()) as {
+      result: { data: { items: unknown[] } };
+    };
+    expect(list.result.data.items).toEqual([]);
+  });
+
+  test('a client that goes on sending after the 413 can finish: the rest of the body is drained', async () => {
+    const { port } = await start();
+    const chunk = Buffer.alloc(256 * 1024, 'x');
+    const total = 16 * chunk.length;
+    const outcome = await new Promise<{ status: number; errors: string[] }>((resolve) => {
+      const errors: string[] = [];
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/trpc/agents.create',
+        headers: { 'content-type': 'application/json', 'content-length': total },
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
+      req.write(chunk);
+      req.on('response', (res) => {
+        res.resume();
+        req.on('close', () => resolve({ status: res.statusCode ?? 0, errors }));
+        // The answer came first; a client like Node's fetch still writes the rest of its body.
+        void (async () => {
+          for (let sent = chunk.length; sent < total && !req.destroyed; sent += chunk.length) {
+            await new Promise<void>((done) => req.write(chunk, () => done()));
+          }
+          req.end();
+        })();
+      });
+    });
+    expect(outcome).toEqual({ status: 413, errors: [] });
+  });
+
+  test.each(['TRACE', 'PUT', 'DELETE', 'OPTIONS'])(
+    '%s is a 405 naming the methods allowed, in the error shape, and logs no error',
+    async (method) => {
+      const { base, logger } = await start();
+      // fetch refuses to send TRACE: a plain request does.
+      const response = await new Promise<{ status: number; allow: string; body: string }>(
+        (resolve, reject) => {
+          const req = request(`${base}/trpc/agents.list`, { method }, (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, allow: String(res.headers.allow), body }),
+            );
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+      expect(response.status).toBe(405);
+      expect(response.allow).toBe('GET, POST');
+      expect(JSON.parse(response.body)).toMatchObject({
+        error: {
+          data: { code: 'METHOD_NOT_SUPPORTED', httpStatus: 405, issues: [], details: null },
+        },
+      });
+      expect(logger.lines.filter((line) => line.includes('"error"'))).toEqual([]);
+    },
+  );
 
   test('a chunked body that grows past the limit is refused with 413 and nothing is stored', async () => {
     const { base } = await start();
@@ -175,7 +264,12 @@ describe('/trpc', () => {
       {
         error: {
           message: 'The request took longer than 1000 ms',
-          data: { code: 'SERVICE_UNAVAILABLE', path: 'agents.list' },
+          data: {
+            code: 'SERVICE_UNAVAILABLE',
+            path: 'agents.list',
+            issues: [],
+            details: { reason: 'timeout', service: 'server' },
+          },
         },
       },
     ]);

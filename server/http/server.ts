@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { ApiErrorData, ApiErrorDetails } from '../../shared/errors.ts';
 import { contextFactory, type Context } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { AppRouter } from '../routers/_app.ts';
@@ -10,6 +11,15 @@ import { createStaticHandler } from './static.ts';
 export const TRPC_PREFIX = '/trpc/';
 /** Calls in one batched request; the client's batch link uses the same number. */
 export const MAX_BATCH_SIZE = 20;
+/** tRPC serves queries with GET and mutations with POST; anything else is a 405. */
+const TRPC_METHODS = new Set(['GET', 'POST']);
+/**
+ * After a 413 the rest of the body is read and dropped (up to this much, for up to this long)
+ * before the connection closes: a client still sending when the socket closes gets EPIPE
+ * instead of the answer.
+ */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
 
 export interface HttpServerOptions {
   router: AppRouter;
@@ -51,18 +61,27 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
 
     if (url.pathname.startsWith(TRPC_PREFIX)) {
+      if (!TRPC_METHODS.has(req.method ?? '')) {
+        res.setHeader('allow', 'GET, POST');
+        return sendTrpcError(res, url, {
+          code: 'METHOD_NOT_SUPPORTED',
+          httpStatus: 405,
+          message: `${req.method} is not supported here: queries use GET, mutations POST`,
+          details: null,
+        });
+      }
       const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > bodyLimitBytes) return rejectTooLarge(req, res, bodyLimitBytes);
+      if (declared > bodyLimitBytes) return rejectTooLarge(req, res, url, bodyLimitBytes, declared);
       const paths = url.pathname.slice(TRPC_PREFIX.length);
       const timer = setTimeout(() => {
         if (res.headersSent) return;
         logger.warn('request timed out', { paths, timeoutMs: requestTimeoutMs });
-        sendTrpcError(
-          res,
-          url,
-          'SERVICE_UNAVAILABLE',
-          `The request took longer than ${requestTimeoutMs} ms`,
-        );
+        sendTrpcError(res, url, {
+          code: 'SERVICE_UNAVAILABLE',
+          httpStatus: 503,
+          message: `The request took longer than ${requestTimeoutMs} ms`,
+          details: { reason: 'timeout', service: 'server' },
+        });
       }, requestTimeoutMs);
       res.on('close', () => clearTimeout(timer));
       await nodeHTTPRequestHandler({
@@ -129,41 +148,91 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
+  res.writeHead(status, jsonHeaders(text));
   res.end(text);
 }
 
-/** An error in tRPC's wire shape (an array of them for a batched call) so clients parse it. */
-function sendTrpcError(res: ServerResponse, url: URL, code: TRPC_ERROR_CODE_KEY, message: string) {
-  const status = code === 'PAYLOAD_TOO_LARGE' ? 413 : 503;
-  const paths = url.pathname.slice(TRPC_PREFIX.length).split(',');
-  const one = (path: string | undefined) => ({
-    error: {
-      message,
-      code: TRPC_ERROR_CODES_BY_KEY[code],
-      data: { code, httpStatus: status, path, zodError: null },
-    },
-  });
-  const batched = url.searchParams.get('batch') === '1';
-  sendJson(res, status, batched ? paths.map(one) : one(paths[0]));
+interface HttpError {
+  code: ApiErrorData['code'];
+  httpStatus: number;
+  message: string;
+  details: ApiErrorDetails | null;
 }
 
-/** Answers 413 from the headers alone, discarding (never buffering) whatever body still arrives. */
-function rejectTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+/**
+ * An error the HTTP layer answers itself, in the shape tRPC's error formatter gives every other
+ * error (an array of them for a batched call), so one client parser handles both.
+ */
+function trpcErrorBody(url: URL, error: HttpError): string {
+  const paths = url.pathname.slice(TRPC_PREFIX.length).split(',');
+  const one = (path: string | undefined) => {
+    const data: ApiErrorData = {
+      code: error.code,
+      httpStatus: error.httpStatus,
+      ...(path && { path }),
+      issues: [],
+      details: error.details,
+    };
+    return { error: { message: error.message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data } };
+  };
+  const batched = url.searchParams.get('batch') === '1';
+  return JSON.stringify(batched ? paths.map(one) : one(paths[0]));
+}
+
+function sendTrpcError(res: ServerResponse, url: URL, error: HttpError): void {
+  const text = trpcErrorBody(url, error);
+  res.writeHead(error.httpStatus, jsonHeaders(text));
+  res.end(text);
+}
+
+function jsonHeaders(text: string) {
+  return {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  };
+}
+
+/**
+ * Answers 413 from the headers alone, then reads and drops what is left of the body (never
+ * buffering it) so that a client still sending reads the answer instead of a broken pipe; the
+ * connection closes when the body has ended, or after DRAIN_MAX_BYTES / DRAIN_MAX_MS.
+ */
+function rejectTooLarge(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  limit: number,
+  declared: number,
+): void {
   res.setHeader('connection', 'close');
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  sendTrpcError(
-    res,
-    url,
-    'PAYLOAD_TOO_LARGE',
-    `Request body is larger than the ${Math.round(limit / 1024)} KiB limit`,
-  );
-  req.on('data', () => {});
-  res.on('finish', () => setTimeout(() => req.destroy(), 1000).unref());
+  const text = trpcErrorBody(url, {
+    code: 'PAYLOAD_TOO_LARGE',
+    httpStatus: 413,
+    message: `Request body is larger than the ${Math.round(limit / 1024)} KiB limit`,
+    details: { reason: 'too-large', limitBytes: limit, actualBytes: declared },
+  });
+  // The whole answer goes out now; ending the response (which closes the socket) waits.
+  res.writeHead(413, jsonHeaders(text));
+  res.write(text);
+  let received = 0;
+  const close = () => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    if (res.writableEnded) return;
+    res.end();
+    if (!req.complete) res.on('finish', () => setTimeout(() => req.destroy(), 1000).unref());
+  };
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > DRAIN_MAX_BYTES) close();
+  };
+  const timer = setTimeout(close, DRAIN_MAX_MS);
+  timer.unref();
+  if (declared > DRAIN_MAX_BYTES) return close();
+  req.on('data', onData);
+  req.once('end', close);
+  req.once('error', close);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

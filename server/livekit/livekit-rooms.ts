@@ -104,7 +104,10 @@ function toRecord(dispatch: AgentDispatch): AgentDispatchRecord {
 async function withDeadline<T>(timeoutMs: number, run: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(notAnswering(`no reply within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(notAnswering(`no reply within ${timeoutMs} ms`, undefined, true)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([run(), deadline]);
@@ -113,8 +116,10 @@ async function withDeadline<T>(timeoutMs: number, run: () => Promise<T>): Promis
   }
 }
 
-function notAnswering(why: string, cause?: unknown): ServiceUnavailableError {
+function notAnswering(why: string, cause?: unknown, timedOut = false): ServiceUnavailableError {
   return new ServiceUnavailableError(`${LIVEKIT_NOT_ANSWERING} (${why}); try again shortly`, {
+    service: 'livekit',
+    reason: timedOut ? 'timeout' : 'unavailable',
     ...(cause !== undefined && { cause }),
   });
 }
@@ -127,7 +132,7 @@ export function toAppError(error: unknown, timeoutMs: number): Error {
     if (error.status === 401 || error.status === 403) {
       return new ServiceUnavailableError(
         'LiveKit refused the server’s API credentials: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
-        { cause },
+        { service: 'livekit', reason: 'not-configured', cause },
       );
     }
     if (/metadata size exceeds limits/i.test(error.message)) {

@@ -9,7 +9,10 @@ export const LIVEKIT_NOT_CONFIGURED = 'LiveKit is not configured';
  */
 export function createUnconfiguredLiveKitRooms(): LiveKitRooms {
   const refuse = async (): Promise<never> => {
-    throw new ServiceUnavailableError(LIVEKIT_NOT_CONFIGURED);
+    throw new ServiceUnavailableError(LIVEKIT_NOT_CONFIGURED, {
+      service: 'livekit',
+      reason: 'not-configured',
+    });
   };
   return { serverUrl: '', ensureAgentDispatch: refuse, mintParticipantToken: refuse };
 }

@@ -8,7 +8,12 @@ describeSipDispatchContract('memory', async () => createMemorySip());
 describe('the memory fake itself', () => {
   test('failWith makes every call fail until cleared', async () => {
     const sip = createMemorySip();
-    sip.failWith(new ServiceUnavailableError('LiveKit is not answering'));
+    sip.failWith(
+      new ServiceUnavailableError('LiveKit is not answering', {
+        service: 'livekit-sip',
+        reason: 'unavailable',
+      }),
+    );
     await expect(sip.listDispatchRules()).rejects.toBeInstanceOf(ServiceUnavailableError);
     sip.failWith(undefined);
     await expect(sip.listDispatchRules()).resolves.toEqual([]);

@@ -232,7 +232,11 @@ export function toSipAppError(error: unknown, timeoutMs: number): Error {
   if (error instanceof ServerError) {
     const message = redactTokens(error.message);
     if (/sip not connected/i.test(message)) {
-      return new ServiceUnavailableError(SIP_NEEDS_REDIS, { cause: toPlainError(error) });
+      return new ServiceUnavailableError(SIP_NEEDS_REDIS, {
+        service: 'livekit-sip',
+        reason: 'not-configured',
+        cause: toPlainError(error),
+      });
     }
     if (error.status === 404) {
       return new NotFoundError(`LiveKit: ${message}`, { cause: toPlainError(error) });

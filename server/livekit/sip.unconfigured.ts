@@ -9,7 +9,10 @@ import { LIVEKIT_NOT_CONFIGURED } from './livekit-rooms.unconfigured.ts';
  */
 export function createUnconfiguredSip(): SipDispatch {
   const refuse = async (): Promise<never> => {
-    throw new ServiceUnavailableError(LIVEKIT_NOT_CONFIGURED);
+    throw new ServiceUnavailableError(LIVEKIT_NOT_CONFIGURED, {
+      service: 'livekit-sip',
+      reason: 'not-configured',
+    });
   };
   return {
     listInboundTrunks: refuse,

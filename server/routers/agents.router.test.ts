@@ -336,7 +336,7 @@ describe('what a client receives (formatted errors)', () => {
       ],
     });
 
-  test('a validation failure carries zodError.fieldErrors for the form, and no stack', async () => {
+  test('a validation failure carries one issue per problem with its path, and no stack', async () => {
     const error = await client()
       .agents.create.mutate({ name: '', config: { llm: { temperature: -1 } } })
       .catch((e: unknown) => e);
@@ -344,9 +344,89 @@ describe('what a client receives (formatted errors)', () => {
     const data = (error as TRPCClientError<AppRouter>).data;
     expect(data?.code).toBe('BAD_REQUEST');
     expect(data?.httpStatus).toBe(400);
-    expect(data?.zodError?.fieldErrors).toHaveProperty('name');
-    expect(data?.zodError?.fieldErrors).toHaveProperty('config');
+    expect(data?.issues).toEqual([
+      { path: ['name'], message: 'name must not be empty' },
+      { path: ['config', 'llm', 'temperature'], message: 'Must be at least 0' },
+    ]);
+    expect(data?.details).toBeNull();
     expect(data).not.toHaveProperty('stack');
+  });
+
+  const failure = async (call: Promise<unknown>) => {
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    return (error as TRPCClientError<AppRouter>).data!;
+  };
+
+  test('issues name the path at any depth, array indexes as strings', async () => {
+    const data = await failure(
+      client().agents.create.mutate({
+        name: 'Tools',
+        config: { tools: ['ok', { name: 'bad name!' }], knowledgeBase: { topK: 0 } },
+      }),
+    );
+    expect(data.issues.map((issue) => issue.path)).toEqual([
+      ['config', 'tools', '1', 'name'],
+      ['config', 'knowledgeBase', 'topK'],
+    ]);
+  });
+
+  test('a stale expectedVersion is a CONFLICT whose details carry the current version', async () => {
+    const trpc = client();
+    const agent = await trpc.agents.create.mutate({ name: 'Versioned' });
+    await trpc.agents.update.mutate({ agentId: agent.id, expectedVersion: 1, name: 'Second' });
+    const data = await failure(
+      trpc.agents.update.mutate({ agentId: agent.id, expectedVersion: 1, name: 'Stale' }),
+    );
+    expect(data.code).toBe('CONFLICT');
+    expect(data.details).toEqual({
+      reason: 'version-conflict',
+      agentId: agent.id,
+      expectedVersion: 1,
+      currentVersion: 2,
+    });
+  });
+
+  test('a missing agent is NOT_FOUND with the resource and id in details', async () => {
+    const data = await failure(client().agents.get.query({ agentId: MISSING_ID }));
+    expect(data).toMatchObject({
+      code: 'NOT_FOUND',
+      issues: [],
+      details: { reason: 'not-found', resource: 'agent', id: MISSING_ID },
+    });
+  });
+
+  test('a cursor this server did not issue is an issue at cursor', async () => {
+    const data = await failure(client().agents.list.query({ cursor: 'bm90IGEgY3Vyc29y' }));
+    expect(data.issues).toEqual([
+      { path: ['cursor'], message: 'not a cursor this server issued; start again without one' },
+    ]);
+  });
+
+  test('a config over 64 KiB is PAYLOAD_TOO_LARGE with its size in details', async () => {
+    const data = await failure(
+      client().agents.create.mutate({
+        name: 'Big',
+        config: { notes: 'x'.repeat(CONFIG_MAX_BYTES) },
+      }),
+    );
+    expect(data.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(data.issues.map((issue) => issue.path)).toEqual([['config']]);
+    expect(data.details).toEqual({
+      reason: 'too-large',
+      limitBytes: CONFIG_MAX_BYTES,
+      actualBytes: CONFIG_MAX_BYTES + '{"notes":""}'.length,
+    });
+  });
+
+  test('without persistence: SERVICE_UNAVAILABLE with the service and "not-configured"', async () => {
+    const data = await failure(
+      client(buildServices({ store: createUnconfiguredAgentStore() })).agents.list.query(),
+    );
+    expect(data).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { reason: 'not-configured', service: 'database' },
+    });
   });
 
   test('an internal error shows no stack and no cause to the client', async () => {

@@ -8,8 +8,9 @@ import { publicProcedure, router } from '../trpc.ts';
 
 export const agentsRouter = router({
   list: publicProcedure
-    .input(agentListInputSchema.optional())
-    .query(({ ctx, input }) => ctx.services.agents.list(input ?? {})),
+    // prefault: no input parses as `{}`, so the defaults apply.
+    .input(agentListInputSchema.prefault({}))
+    .query(({ ctx, input }) => ctx.services.agents.list(input)),
   get: publicProcedure
     .input(agentIdInputSchema)
     .query(({ ctx, input }) => ctx.services.agents.get(input.agentId)),

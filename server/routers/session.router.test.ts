@@ -289,6 +289,7 @@ describe('session.start input rules (nothing reaches LiveKit)', () => {
     expect(error.message).toMatch(
       /^job metadata \(agentId \+ resolved config\) is [\d.]+ KiB; the limit is 64 KiB/,
     );
+    expect(error.cause).toMatchObject({ issues: [{ path: ['agentConfig'] }] });
     expect(rooms.calls).toBe(0);
     expect(rooms.dispatchesOf('big-room')).toEqual([]);
   });
@@ -331,7 +332,10 @@ describe('session.start errors', () => {
   test('LiveKit failing is SERVICE_UNAVAILABLE with its message, and no token is minted', async () => {
     const { caller, rooms } = setup();
     rooms.failWith(
-      new ServiceUnavailableError('LiveKit is not answering (cannot connect); try again shortly'),
+      new ServiceUnavailableError('LiveKit is not answering (cannot connect); try again shortly', {
+        service: 'livekit',
+        reason: 'unavailable',
+      }),
     );
     expect(await trpcError(() => caller.session.start({}))).toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
@@ -454,21 +458,28 @@ describe('what a client receives', () => {
     });
   };
 
-  test('an override error carries zodError.fieldErrors.agentConfig for the form', async () => {
+  test('an override error carries an issue at its path under agentConfig', async () => {
     const error = (await client()
       .session.start.mutate({ agentConfig: { llm: { temperature: 9 } } })
       .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
     expect(error).toBeInstanceOf(TRPCClientError);
     expect(error.data?.code).toBe('BAD_REQUEST');
-    expect(error.data?.zodError?.fieldErrors).toHaveProperty('agentConfig');
+    expect(error.data?.issues).toEqual([
+      { path: ['agentConfig', 'llm', 'temperature'], message: 'Must be at most 2' },
+    ]);
   });
 
-  test('a CONFLICT is a 409 with its message', async () => {
+  test('a room running another config is a 409 CONFLICT: an issue at roomName, room-in-use details', async () => {
     const trpc = client();
     await trpc.session.start.mutate({ roomName: 'c', agentConfig: { greeting: '1' } });
     const error = (await trpc.session.start
       .mutate({ roomName: 'c', agentConfig: { greeting: '2' } })
       .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
-    expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    expect(error.data).toMatchObject({
+      code: 'CONFLICT',
+      httpStatus: 409,
+      issues: [{ path: ['roomName'] }],
+      details: { reason: 'room-in-use', roomName: 'c', agentName: TEST_AGENT_NAME },
+    });
   });
 });

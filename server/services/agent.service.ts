@@ -1,16 +1,12 @@
-import {
-  agentCreateInputSchema,
-  agentIdSchema,
-  agentListInputSchema,
-  agentUpdateInputSchema,
-  type Agent,
-  type AgentCreateInput,
-  type AgentDeleted,
-  type AgentList,
-  type AgentListInput,
-  type AgentUpdateInput,
+import type {
+  Agent,
+  AgentCreateData,
+  AgentDeleted,
+  AgentList,
+  AgentListQuery,
+  AgentUpdateData,
 } from '../../shared/agent.schema.ts';
-import { ConflictError, NotFoundError, ValidationError, parseWith } from '../errors.ts';
+import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentReferences } from '../ports/agent-references.port.ts';
 import type { AgentPosition, AgentRecord, AgentStore } from '../ports/agent-store.port.ts';
@@ -23,11 +19,12 @@ export interface AgentChange {
 /** Called after an update; its failures are logged and never fail the update. */
 export type AgentChangeListener = (change: AgentChange) => void | Promise<void>;
 
+/** Inputs arrive parsed by the router's shared schemas (ids lower case, names normalised). */
 export interface AgentService {
-  list(input?: AgentListInput): Promise<AgentList>;
+  list(input: AgentListQuery): Promise<AgentList>;
   get(agentId: string): Promise<Agent>;
-  create(input: AgentCreateInput): Promise<Agent>;
-  update(input: AgentUpdateInput): Promise<Agent>;
+  create(input: AgentCreateData): Promise<Agent>;
+  update(input: AgentUpdateData): Promise<Agent>;
   delete(agentId: string): Promise<AgentDeleted>;
   /** The stored record (Dates, not strings), for other services such as the config resolver. */
   getRecord(agentId: string): Promise<AgentRecord>;
@@ -36,9 +33,8 @@ export interface AgentService {
 }
 
 /**
- * The rules of agents: validation with the shared schemas (so every caller, not only the tRPC
- * router, gets them), name normalisation, defaults, soft delete, optimistic concurrency and
- * keyset paging with an opaque cursor.
+ * The rules of agents: defaults, soft delete, optimistic concurrency and keyset paging with an
+ * opaque cursor. Input validation (the shared schemas) happened once, in the router.
  */
 export function createAgentService({
   store,
@@ -63,16 +59,14 @@ export function createAgentService({
     }
   };
 
-  const getRecord = async (rawId: string) => {
-    const id = parseWith(agentIdSchema, rawId);
+  const getRecord = async (id: string) => {
     const record = await store.get(id);
     if (!record) throw agentNotFound(id);
     return record;
   };
 
   return {
-    async list(rawInput = {}) {
-      const input = parseWith(agentListInputSchema, rawInput);
+    async list(input) {
       const after = input.cursor ? decodeCursor(input.cursor) : undefined;
       // One extra row tells whether another page exists without a count query.
       const rows = await store.list({
@@ -99,8 +93,7 @@ export function createAgentService({
       return () => listeners.delete(listener);
     },
 
-    async create(rawInput) {
-      const input = parseWith(agentCreateInputSchema, rawInput);
+    async create(input) {
       const record = await store.create({
         name: input.name,
         description: input.description ?? '',
@@ -109,8 +102,7 @@ export function createAgentService({
       return toAgent(record);
     },
 
-    async update(rawInput) {
-      const { agentId, expectedVersion, ...patch } = parseWith(agentUpdateInputSchema, rawInput);
+    async update({ agentId, expectedVersion, ...patch }) {
       const outcome = await store.update(agentId, patch, expectedVersion);
       switch (outcome.status) {
         case 'updated': {
@@ -127,12 +119,22 @@ export function createAgentService({
             outcome.currentVersion === expectedVersion
               ? `Agent ${agentId} is being changed elsewhere right now. Reload it and apply your change again.`
               : `Agent ${agentId} was changed elsewhere: expected version ${expectedVersion}, it is now version ${outcome.currentVersion}. Reload it and apply your change again.`,
+            {
+              issues: [
+                { path: ['expectedVersion'], message: 'Changed elsewhere since you loaded it' },
+              ],
+              details: {
+                reason: 'version-conflict',
+                agentId,
+                expectedVersion: expectedVersion ?? outcome.currentVersion,
+                currentVersion: outcome.currentVersion,
+              },
+            },
           );
       }
     },
 
-    async delete(rawId) {
-      const id = parseWith(agentIdSchema, rawId);
+    async delete(id) {
       const numbers = (await references?.liveNumbersForAgent(id)) ?? [];
       if (numbers.length > 0) {
         const agent = await store.get(id);
@@ -140,6 +142,14 @@ export function createAgentService({
         const these = numbers.length === 1 ? 'that number' : 'those numbers';
         throw new ConflictError(
           `${who} still answers ${numbers.join(', ')}: delete ${these} or point ${numbers.length === 1 ? 'it' : 'them'} at another agent first`,
+          {
+            details: {
+              reason: 'agent-in-use',
+              agentId: id,
+              agentName: agent?.name ?? null,
+              numbers,
+            },
+          },
         );
       }
       const deleted = await store.softDelete(id, now());
@@ -150,7 +160,9 @@ export function createAgentService({
 }
 
 export function agentNotFound(id: string): NotFoundError {
-  return new NotFoundError(`Agent ${id} was not found (it may have been deleted)`);
+  return new NotFoundError(`Agent ${id} was not found (it may have been deleted)`, {
+    details: { reason: 'not-found', resource: 'agent', id },
+  });
 }
 
 export function toAgent(record: AgentRecord): Agent {
@@ -174,7 +186,7 @@ export function encodeCursor(position: AgentPosition): string {
 export function decodeCursor(cursor: string): AgentPosition {
   const match = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match?.[1] || !match[2]) {
-    throw new ValidationError('cursor: not a cursor this server issued; start again without one');
+    throw invalidInput(['cursor'], 'not a cursor this server issued; start again without one');
   }
   return { createdAt: new Date(Number(match[1])), id: match[2] };
 }

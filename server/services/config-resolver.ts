@@ -8,7 +8,7 @@ import {
   type RagRuntime,
   type ResolvedAgentConfig,
 } from '../../shared/session.schema.ts';
-import { parseWith, ValidationError } from '../errors.ts';
+import { invalidInput, parseWith } from '../errors.ts';
 
 /**
  * The call-start config rules: stored config + per-call overrides → the config a worker runs.
@@ -109,21 +109,24 @@ export function isPlainObject(value: unknown): value is JsonObject {
  */
 export function normaliseTools(tools: unknown): ToolObject[] {
   if (!Array.isArray(tools)) {
-    throw new ValidationError('config.tools: expected a list of tools');
+    throw invalidInput(['config', 'tools'], 'expected a list of tools');
   }
   const byName = new Map<string, ToolObject>();
   tools.forEach((tool: unknown, index) => {
-    const at = `config.tools[${index}]`;
     let normalised: ToolObject;
     if (typeof tool === 'string') normalised = { name: tool.trim() };
     else if (isPlainObject(tool) && typeof tool.name === 'string') {
       normalised = { ...(cloneJson(tool) as JsonObject), name: tool.name.trim() };
     } else {
-      throw new ValidationError(`${at}: a tool is a name or { name, description, parameters }`);
+      throw invalidInput(
+        ['config', 'tools', index],
+        'a tool is a name or { name, description, parameters }',
+      );
     }
     if (!TOOL_NAME_PATTERN.test(normalised.name)) {
-      throw new ValidationError(
-        `${at}${typeof tool === 'string' ? '' : '.name'}: tool names are 1–64 letters, digits, "_" or "-" (got ${JSON.stringify(normalised.name)})`,
+      throw invalidInput(
+        ['config', 'tools', index, ...(typeof tool === 'string' ? [] : ['name'])],
+        `tool names are 1–64 letters, digits, "_" or "-" (got ${JSON.stringify(normalised.name)})`,
       );
     }
     byName.set(normalised.name, normalised);

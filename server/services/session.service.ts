@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   JOB_METADATA_MAX_BYTES,
-  sessionStartInputSchema,
   type AgentJobMetadata,
-  type SessionStartInput,
+  type SessionStartData,
   type SessionStartOutput,
 } from '../../shared/session.schema.ts';
 import { formatBytes } from '../../shared/agent.schema.ts';
 import { jsonByteLength, jsonEqual } from '../../shared/json-guard.ts';
-import { ConflictError, parseWith, ValidationError } from '../errors.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { AgentService } from './agent.service.ts';
@@ -19,7 +18,7 @@ export interface SessionService {
    * Resolves the agent's config, makes sure the room has exactly one dispatch of the agent
    * worker carrying it, and mints the participant's token.
    */
-  start(input: SessionStartInput): Promise<SessionStartOutput>;
+  start(input: SessionStartData): Promise<SessionStartOutput>;
 }
 
 export interface SessionServiceDeps {
@@ -54,8 +53,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const perRoom = createKeyedQueue();
 
   return {
-    async start(rawInput) {
-      const input = parseWith(sessionStartInputSchema, rawInput);
+    async start(input) {
       const agentId = input.agentId ?? null;
       const config = await resolver.resolve({
         ...(input.agentId !== undefined && { agentId: input.agentId }),
@@ -65,9 +63,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const metadata = JSON.stringify(jobMetadata);
       const bytes = jsonByteLength(jobMetadata);
       if (bytes > JOB_METADATA_MAX_BYTES) {
-        throw new ValidationError(
-          `job metadata (agentId + resolved config) is ${formatBytes(bytes)}; the limit is ${formatBytes(JOB_METADATA_MAX_BYTES)}: shorten the agent's config or the agentConfig overrides`,
-        );
+        const message = `job metadata (agentId + resolved config) is ${formatBytes(bytes)}; the limit is ${formatBytes(JOB_METADATA_MAX_BYTES)}: shorten the agent's config or the agentConfig overrides`;
+        const field = input.agentConfig === undefined ? 'agentId' : 'agentConfig';
+        throw new ValidationError(message, { issues: [{ path: [field], message }] });
       }
 
       const roomName = input.roomName ?? `sb-${random(16).toString('base64url')}`;
@@ -79,6 +77,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         if (!result.dispatches.some((dispatch) => sameJob(dispatch, jobMetadata))) {
           throw new ConflictError(
             `Room "${roomName}" already has agent "${agentName}" dispatched with a different agent or config. Start the session in another room (leave roomName out for a new one).`,
+            {
+              issues: [{ path: ['roomName'], message: 'This room runs another agent or config' }],
+              details: { reason: 'room-in-use', roomName, agentName },
+            },
           );
         }
         return result;

@@ -15,7 +15,10 @@ import { createTelephonyService, MANAGED_TRUNK_NAME } from './telephony.service.
 const DID = '+14155550100';
 const OTHER_DID = '+442079460958';
 const DOWN = () =>
-  new ServiceUnavailableError('LiveKit is not answering (cannot connect); try again shortly');
+  new ServiceUnavailableError('LiveKit is not answering (cannot connect); try again shortly', {
+    service: 'livekit-sip',
+    reason: 'unavailable',
+  });
 
 function setup(options: { sipTrunkId?: string; sip?: MemorySip } = {}) {
   const sip = options.sip ?? createMemorySip();
@@ -121,7 +124,10 @@ describe('a new route', () => {
     const route = await services.telephony.createRoute({ did: DID, agentId });
     expect(route.sync).toEqual({ state: 'error', error: 'LiveKit is not configured' });
     await expect(services.telephony.sync()).rejects.toThrow(
-      new ServiceUnavailableError('LiveKit is not configured'),
+      new ServiceUnavailableError('LiveKit is not configured', {
+        service: 'livekit-sip',
+        reason: 'not-configured',
+      }),
     );
   });
 

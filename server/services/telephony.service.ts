@@ -192,6 +192,7 @@ export function createTelephonyService(deps: TelephonyServiceDeps): TelephonySer
       if (!trunk) {
         throw new ServiceUnavailableError(
           `LIVEKIT_SIP_TRUNK_ID is ${deps.trunkId}, but LiveKit has no inbound trunk with that id: create it, or fix or unset the setting`,
+          { service: 'livekit-sip', reason: 'not-configured' },
         );
       }
       const missing = trunk.numbers.length
@@ -250,7 +251,10 @@ export function createTelephonyService(deps: TelephonyServiceDeps): TelephonySer
       return { kind: 'removed', removed: owned };
     }
     if (!trunk.id)
-      throw new ServiceUnavailableError('There is no inbound trunk to attach the rule to');
+      throw new ServiceUnavailableError('There is no inbound trunk to attach the rule to', {
+        service: 'livekit-sip',
+        reason: 'unavailable',
+      });
     const desired = desiredRule(route, trunk.id, await resolveConfig(route.agentId));
     const keep = owned.find((rule) => rule.id === route.sync.ruleId) ?? owned[0];
     const extras = owned.filter((rule) => rule !== keep);

@@ -16,6 +16,7 @@ import {
 } from './agent.model.ts';
 
 export const DATABASE_UNAVAILABLE = 'The database is not answering; try again in a moment';
+export const DATABASE_DOWN = { service: 'database', reason: 'unavailable' } as const;
 
 /** The explicit mapper from a lean document: nothing Mongoose-shaped leaves this file. */
 export function toAgentRecord(doc: AgentDocument): AgentRecord {
@@ -170,7 +171,7 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
       translate(async () => {
         const db = connection.db;
         if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
-          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE);
+          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, DATABASE_DOWN);
         }
         await db.admin().ping();
       }),
@@ -209,7 +210,8 @@ export async function translate<T>(operation: () => Promise<T>): Promise<T> {
     if ((error as { code?: unknown }).code === 11000) {
       throw new ConflictError('A document with the same key already exists', { cause: error });
     }
-    if (isOutage(error)) throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, { cause: error });
+    if (isOutage(error))
+      throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, { ...DATABASE_DOWN, cause: error });
     throw error;
   }
 }

@@ -5,7 +5,12 @@ import type {
   DidRouteStore,
 } from '../../ports/did-route-store.port.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
-import { DATABASE_UNAVAILABLE, ignoreAlreadyExists, translate } from './agent-store.mongoose.ts';
+import {
+  DATABASE_DOWN,
+  DATABASE_UNAVAILABLE,
+  ignoreAlreadyExists,
+  translate,
+} from './agent-store.mongoose.ts';
 import { deletedLiveKey, didRouteModel, type DidRouteDocument } from './did-route.model.ts';
 
 /** The explicit mapper from a lean document: nothing Mongoose-shaped leaves this file. */
@@ -197,7 +202,7 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
       translate(async () => {
         const db = connection.db;
         if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
-          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE);
+          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, DATABASE_DOWN);
         }
         await db.admin().ping();
       }),

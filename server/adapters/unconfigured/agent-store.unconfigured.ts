@@ -9,7 +9,10 @@ export const PERSISTENCE_NOT_CONFIGURED = 'Persistence is not configured';
  */
 export function createUnconfiguredAgentStore(): AgentStore {
   const refuse = async (): Promise<never> => {
-    throw new ServiceUnavailableError(PERSISTENCE_NOT_CONFIGURED);
+    throw new ServiceUnavailableError(PERSISTENCE_NOT_CONFIGURED, {
+      service: 'database',
+      reason: 'not-configured',
+    });
   };
   return {
     list: refuse,

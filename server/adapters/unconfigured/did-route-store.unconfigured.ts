@@ -8,7 +8,10 @@ import { PERSISTENCE_NOT_CONFIGURED } from './agent-store.unconfigured.ts';
  */
 export function createUnconfiguredDidRouteStore(): DidRouteStore {
   const refuse = async (): Promise<never> => {
-    throw new ServiceUnavailableError(PERSISTENCE_NOT_CONFIGURED);
+    throw new ServiceUnavailableError(PERSISTENCE_NOT_CONFIGURED, {
+      service: 'database',
+      reason: 'not-configured',
+    });
   };
   return {
     list: refuse,
