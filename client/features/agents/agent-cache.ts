@@ -55,7 +55,7 @@ export function useDeleteAgent() {
       const { details } = apiErrorInfo(error);
       toast.error(
         details?.reason === 'agent-in-use'
-          ? `Could not delete “${name}”: it still answers ${listNumbers(details.numbers.map((n) => n.did))}. Move ${details.numbers.length === 1 ? 'that number' : 'those numbers'} to another agent or delete ${details.numbers.length === 1 ? 'it' : 'them'} under Phone numbers first.`
+          ? `Could not delete “${name}”: it still answers ${listNumbers(details.numbers)}. Move ${details.numbers.length === 1 ? 'that number' : 'those numbers'} to another agent or delete ${details.numbers.length === 1 ? 'it' : 'them'} under Phone numbers first.`
           : `Could not delete “${name}”: ${describeApiError(error)}`,
       );
     },

@@ -61,6 +61,15 @@ test('a number another route has is said under the number, whatever the message'
   );
 });
 
+test('without details a CONFLICT is still the number, and a NOT_FOUND is said in the form', () => {
+  expect(routeErrorsToFields(info('CONFLICT', [], null, 'That number is taken'))).toEqual({
+    did: ['That number is taken'],
+  });
+  expect(routeErrorsToFields(info('NOT_FOUND', [], null, 'Route gone'))).toEqual({
+    form: ['Route gone'],
+  });
+});
+
 test('an error that is not about the input files nothing: the caller toasts it', () => {
   expect(
     routeErrorsToFields(

@@ -6,6 +6,8 @@ export type RouteField = 'did' | 'agentId' | 'label' | 'form';
 export type RouteFieldErrors = Partial<Record<RouteField, string[]>>;
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set(['did', 'agentId', 'label']);
+/** Codes that are about what was sent: said in the form, not in a toast. */
+const INPUT_CODES: ReadonlySet<string> = new Set(['BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'NOT_FOUND']);
 
 function add(errors: RouteFieldErrors, field: RouteField, message: string): void {
   const list = (errors[field] ??= []);
@@ -35,11 +37,10 @@ export function routeErrorsToFields(error: ApiErrorInfo): RouteFieldErrors {
   if (Object.keys(errors).length > 0) return errors;
   if (details?.reason === 'not-found' && details.resource === 'agent') {
     add(errors, 'agentId', error.message);
-  } else if (
-    error.code === 'BAD_REQUEST' ||
-    error.code === 'PAYLOAD_TOO_LARGE' ||
-    (error.code === 'NOT_FOUND' && details?.reason === 'not-found' && details.resource === 'route')
-  ) {
+  } else if (error.code === 'CONFLICT') {
+    // The one conflict a route's create or update can meet: its number has another route.
+    add(errors, 'did', error.message);
+  } else if (INPUT_CODES.has(error.code)) {
     add(errors, 'form', error.message);
   }
   return errors;
