@@ -127,27 +127,39 @@ export function ConflictDialog({
               {diff.length === 0 ? (
                 <p>Their version has the same content as yours: reload it and save again.</p>
               ) : (
-                <table className="diff__table">
+                // Explicit roles: on a phone the rows are restyled as blocks (styles.css), which
+                // would otherwise drop the table's semantics in some browsers.
+                <table className="diff__table" role="table">
                   <caption className="visually-hidden">
                     Differences between their version and yours
                   </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Field</th>
-                      <th scope="col">Their version ({theirs.version})</th>
-                      <th scope="col">Your edit</th>
+                  <thead className="diff__head">
+                    <tr role="row">
+                      <th scope="col" role="columnheader">
+                        Field
+                      </th>
+                      <th scope="col" role="columnheader">
+                        Their version ({theirs.version})
+                      </th>
+                      <th scope="col" role="columnheader">
+                        Your edit
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
                     {diff.map((entry) => (
-                      <tr key={entry.path}>
-                        <th scope="row">
+                      <tr key={entry.path} role="row">
+                        <th scope="row" role="rowheader" className="diff__path">
                           <code>{entry.path}</code>
                         </th>
-                        <td className="diff__theirs">
+                        <td
+                          role="cell"
+                          className="diff__theirs"
+                          data-label={`Their version (${theirs.version})`}
+                        >
                           <pre>{showValue(entry.theirs)}</pre>
                         </td>
-                        <td className="diff__mine">
+                        <td role="cell" className="diff__mine" data-label="Your edit">
                           <pre>{showValue(entry.mine)}</pre>
                         </td>
                       </tr>
