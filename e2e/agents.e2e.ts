@@ -1,7 +1,7 @@
 // The agent dashboard in a real Chromium against the built app, a real database behind it.
 
 import { TRPCClientError } from '@trpc/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiClient,
@@ -33,10 +33,10 @@ function agentIdOf(page: Page): string {
 }
 
 /** A text field by its accessible name (one with suggestions is a combobox). */
-function textbox(page: Page, name: string) {
-  return page
+function textbox(scope: Page | Locator, name: string) {
+  return scope
     .getByRole('textbox', { name, exact: true })
-    .or(page.getByRole('combobox', { name, exact: true }));
+    .or(scope.getByRole('combobox', { name, exact: true }));
 }
 
 /** Requests to one procedure, batched or not (`/trpc/system.info,agents.list?batch=1`). */
@@ -44,6 +44,9 @@ function procedure(name: string) {
   return (url: URL) =>
     url.pathname.startsWith('/trpc/') && url.pathname.split(/[/,]/).includes(name);
 }
+
+/** Longer than the list's search debounce (SEARCH_DEBOUNCE_MS, 300 ms). */
+const SEARCH_SETTLED_MS = 1000;
 
 async function waitForUrl(page: Page, pattern: RegExp): Promise<void> {
   await page.waitForURL((url) => pattern.test(url.pathname + url.search));
@@ -286,7 +289,10 @@ describe('agents', () => {
   });
 
   test('validation errors — the shared schema in the browser, and the server’s answer — show beside their fields', async () => {
-    const created = await api.agents.create.mutate({ name: uniqueName('Strict') });
+    const created = await api.agents.create.mutate({
+      name: uniqueName('Strict'),
+      config: { tools: ['hang_up', 'lookup'] },
+    });
     const { context, page } = await openPage(browser);
     try {
       await page.goto(`/agents/${created.id}`);
@@ -299,16 +305,30 @@ describe('agents', () => {
       await page.getByText('Must be at most 2').first().waitFor();
       await page.getByText('Enter a number').first().waitFor();
 
-      // What the server says is filed under the same fields: rewrite a valid save in flight.
-      await textbox(page, 'Temperature').fill('1');
+      // A fixed problem leaves the summary at once; the other stays until it is fixed too.
       await textbox(page, 'Speed').fill('');
+      await page.getByRole('alert').filter({ hasText: 'One problem stops the save' }).waitFor();
+      expect(await summary.count()).toBe(0);
+      expect(await textbox(page, 'Speed').getAttribute('aria-invalid')).toBeNull();
+      await textbox(page, 'Temperature').fill('1');
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'stops the save' })
+        .waitFor({ state: 'detached' });
+
+      // What the server refuses is filed by each issue's path, through the real client link:
+      // the browser's checks are bypassed by rewriting a valid save in flight.
       await page.route(procedure('agents.update'), async (route) => {
         const body = route.request().postDataJSON() as Record<
           string,
-          { config: { llm: { temperature: number } } }
+          { name: string; config: { llm: { temperature: number }; tools: unknown[] } }
         >;
         const call = body['0'];
-        if (call) call.config.llm.temperature = 7;
+        if (call) {
+          call.name = '   ';
+          call.config.llm.temperature = 7;
+          call.config.tools[1] = 'hang_up';
+        }
         await route.continue({ postData: JSON.stringify(body) });
       });
       await page.getByRole('button', { name: 'Save changes' }).click();
@@ -316,13 +336,58 @@ describe('agents', () => {
         .getByRole('alert')
         .filter({ hasText: 'The server did not accept the agent' })
         .waitFor();
-      const temperature = textbox(page, 'Temperature');
-      expect(await temperature.getAttribute('aria-invalid')).toBe('true');
-      const describedBy = (await temperature.getAttribute('aria-describedby')) ?? '';
-      const errorText = await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent();
-      expect(errorText).toContain('Must be at most 2');
+      /** The error text a field points at (aria-describedby), after checking it is invalid. */
+      const errorOf = async (field: Locator) => {
+        expect(await field.getAttribute('aria-invalid')).toBe('true');
+        const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+        return page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent();
+      };
+      expect(await errorOf(textbox(page, 'Temperature'))).toContain('Must be at most 2');
+      const basics = page.getByRole('region', { name: 'Basics' });
+      expect(await errorOf(textbox(basics, 'Name'))).toContain('must not be empty');
+      const tool2 = page.getByRole('group', { name: 'Tool 2' });
+      expect(await errorOf(tool2.getByRole('textbox', { name: 'Name' }))).toContain(
+        'tool "hang_up" is listed twice',
+      );
+      const serverSummary = page.getByRole('alert').filter({ hasText: '3 problems stop the save' });
+      await serverSummary.waitFor();
+      await serverSummary.getByRole('link', { name: /^Tool 2 name:/ }).waitFor();
       await screenshot(page, 'desktop-server-validation');
+
+      // The server's problem goes once the value it was about changes.
+      await textbox(page, 'Temperature').fill('0.5');
+      await page.getByRole('alert').filter({ hasText: '2 problems stop the save' }).waitFor();
+      expect(await textbox(page, 'Temperature').getAttribute('aria-invalid')).toBeNull();
       expect((await api.agents.get.query({ agentId: created.id })).version).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a raw-JSON config the server refuses is shown under the JSON, by its path', async () => {
+    const created = await api.agents.create.mutate({ name: uniqueName('Raw') });
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(`/agents/${created.id}`);
+      await page.getByRole('tab', { name: /raw json/i }).click();
+      await textbox(page, 'Config (JSON)').fill('{ "variables": { "city": "Lyon" } }');
+      await page.getByText('Valid config').waitFor();
+      // A value the browser would refuse, put in by rewriting the save in flight.
+      await page.route(procedure('agents.update'), async (route) => {
+        const body = route.request().postDataJSON() as Record<
+          string,
+          { config: { variables: Record<string, unknown> } }
+        >;
+        const call = body['0'];
+        if (call) call.config.variables.city = 42;
+        await route.continue({ postData: JSON.stringify(body) });
+      });
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const summary = page.getByRole('alert').filter({ hasText: 'One problem stops the save' });
+      await summary.getByRole('link', { name: 'Config: variables.city: Must be text' }).waitFor();
+      const json = page.locator('.field--invalid').filter({ has: textbox(page, 'Config (JSON)') });
+      await json.getByText('variables.city: Must be text').waitFor();
+      await screenshot(page, 'desktop-server-validation-json');
     } finally {
       await context.close();
     }
@@ -354,6 +419,43 @@ describe('agents', () => {
       await dialog.getByRole('button', { name: 'Discard changes' }).click();
       await waitForUrl(page, /^\/agents(\?|$)/);
       await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('opening an agent while a search is still settling stays on the agent', async () => {
+    const created = await api.agents.create.mutate({ name: uniqueName('Racer') });
+    const { context, page } = await openPage(browser);
+    try {
+      // Time flows as usual, but the test can also move it on (and fire due timers) at once.
+      await page.clock.install();
+      await page.goto('/agents');
+      await page.getByRole('link', { name: created.name }).waitFor();
+      // The agent page's code is held back, so the list stays on screen (React Router renders the
+      // next page in a transition) for longer than the search's debounce.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const agentPagesChunk = (url: URL) => /\/assets\/agent-pages-[^/]*\.js$/.test(url.pathname);
+      let requested = () => {};
+      const chunkRequested = new Promise<void>((resolve) => (requested = resolve));
+      await page.route(agentPagesChunk, async (route) => {
+        requested();
+        await held;
+        await route.continue();
+      });
+      await page.getByRole('searchbox', { name: 'Search agents by name' }).fill(created.name);
+      await page.getByRole('link', { name: created.name }).click();
+      await chunkRequested;
+      expect(new URL(page.url()).pathname).toBe(`/agents/${created.id}`);
+      // Past the debounce, with the list still mounted: its timer fires, and must write nothing.
+      await page.clock.runFor(SEARCH_SETTLED_MS);
+      release();
+      await page.getByRole('heading', { level: 1, name: created.name }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/agents/${created.id}`);
+      // Back returns to the list the click left.
+      await page.goBack();
+      await waitForUrl(page, /^\/agents$/);
     } finally {
       await context.close();
     }
@@ -414,7 +516,12 @@ describe('agents', () => {
               error: {
                 message: 'The database is not answering',
                 code: -32603,
-                data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 },
+                data: {
+                  code: 'SERVICE_UNAVAILABLE',
+                  httpStatus: 503,
+                  issues: [],
+                  details: { reason: 'unavailable', service: 'database' },
+                },
               },
             },
           ]),
@@ -427,7 +534,9 @@ describe('agents', () => {
         .click();
       await page
         .getByRole('alert')
-        .filter({ hasText: `Could not delete “${doomed.name}”` })
+        .filter({
+          hasText: `Could not delete “${doomed.name}”: The database is not answering. Try again in a moment.`,
+        })
         .waitFor();
       await page.getByRole('link', { name: doomed.name }).waitFor();
       await page.unroute(deleteCalls);
@@ -530,6 +639,63 @@ describe('agents', () => {
       await page.getByRole('tab', { name: /raw json/i }).click();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'phone-agent-json');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('at 375 px wide the "changed elsewhere" dialog shows the whole difference', async () => {
+    const created = await api.agents.create.mutate({
+      name: uniqueName('Narrow'),
+      config: { greeting: 'Original', llm: { provider: 'openai', model: 'gpt-4o-mini' } },
+    });
+    const { context, page } = await openPage(browser, PHONE);
+    try {
+      await page.goto(`/agents/${created.id}`);
+      await textbox(page, 'Greeting').fill('Good morning, you have reached the front desk.');
+      await textbox(page, 'Model').fill('claude-sonnet-4-5-20250929');
+      await api.agents.update.mutate({
+        agentId: created.id,
+        expectedVersion: 1,
+        config: {
+          greeting: 'Theirs: hello and welcome to Acme Dental, how may I help?',
+          llm: { provider: 'anthropic', model: 'claude-haiku-4-5' },
+          knowledgeBase: { documentIds: ['faq-2025-opening-hours-and-prices'] },
+        },
+      });
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'This agent was changed elsewhere' });
+      await dialog.getByRole('button', { name: 'Show the difference' }).click();
+      const diff = dialog.getByRole('region', { name: 'Differences' });
+      await diff.getByRole('row', { name: /config\.greeting/ }).waitFor();
+      await screenshot(page, 'phone-conflict-diff');
+      // Nothing sticks out of the screen or of the difference's own box: every column is readable.
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      const box = await dialog.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
+      expect(await diff.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0);
+      for (const cell of await diff.getByRole('cell').all()) {
+        const cellBox = await cell.boundingBox();
+        expect(cellBox && cellBox.x >= 0 && cellBox.x + cellBox.width <= PHONE.width).toBe(true);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the new-agent form shows, as placeholders, the defaults a call really gets', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto('/agents/new');
+      const placeholder = (name: string) => textbox(page, name).getAttribute('placeholder');
+      expect(await placeholder('Model')).toBe('gpt-4o-mini');
+      expect(await placeholder('Language')).toBe('en');
+      expect(await placeholder('Passages per answer (top K)')).toBe('5');
+      expect(await placeholder('Temperature')).toBe('model default');
+      // Naming a provider means that provider's defaults: Switchboard adds none.
+      await textbox(page, 'Provider').fill('anthropic');
+      expect(await placeholder('Model')).toBe('provider default');
+      await screenshot(page, 'desktop-agent-new-placeholders', { fullPage: true });
     } finally {
       await context.close();
     }
