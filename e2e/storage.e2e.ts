@@ -77,7 +77,12 @@ describe('storage', () => {
         .getByText('No database configured.')
         .waitFor();
       const error = page.getByRole('alert').filter({ hasText: 'Could not load agents' });
-      await error.getByText(/Persistence is not configured/).waitFor();
+      // Said from the error's details (not-configured, database), not from the server's words.
+      await error
+        .getByText(
+          'The database is not configured on the server: it needs its settings (see the banner above).',
+        )
+        .waitFor();
       await screenshot(page, 'desktop-unconfigured');
     } finally {
       await context.close();
