@@ -231,7 +231,6 @@ export const TOOL_FIELDS = [
     hint: 'Optional: a JSON object describing the arguments.',
   },
 ] as const;
-export type ToolFieldKey = (typeof TOOL_FIELDS)[number]['key'];
 
 /**
  * Where problems are filed: a table field's id, `name`, `description`, `tools` (the list),
