@@ -4,7 +4,7 @@ import { buildAgentInput, buildCaller, buildServices } from '../testing/builders
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from '../adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createInnerContext } from '../context.ts';
-import { createMemorySip } from '../livekit/sip.memory.ts';
+import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { resolveAgentConfig } from '../services/config-resolver.ts';
 import { appRouter, type AppRouter } from './_app.ts';

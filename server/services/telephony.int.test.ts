@@ -12,7 +12,7 @@ import { AGENTS_COLLECTION } from '../adapters/mongoose/agent.model.ts';
 import { createMongooseAgentStore } from '../adapters/mongoose/agent-store.mongoose.ts';
 import { DID_ROUTES_COLLECTION } from '../adapters/mongoose/did-route.model.ts';
 import { createMongooseDidRouteStore } from '../adapters/mongoose/did-route-store.mongoose.ts';
-import { randomTestDid } from '../livekit/sip.contract.ts';
+import { randomTestDid } from '../ports/sip-dispatch.contract.ts';
 import { createLiveKitSip } from '../livekit/sip.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
 import { trpcError } from '../testing/trpc-error.ts';

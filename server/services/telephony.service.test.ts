@@ -5,7 +5,7 @@ import { buildAgentInput, buildServices, TEST_AGENT_NAME } from '../testing/buil
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { NotFoundError, ServiceUnavailableError } from '../errors.ts';
-import { createMemorySip, type MemorySip } from '../livekit/sip.memory.ts';
+import { createMemorySip, type MemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import type { DispatchRule } from '../ports/sip-dispatch.port.ts';
 import { createAgentService } from './agent.service.ts';

@@ -1,8 +1,8 @@
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createInnerContext, type Services } from '../context.ts';
-import { createUnconfiguredLiveKitRooms } from '../livekit/livekit-rooms.unconfigured.ts';
-import { createUnconfiguredSip } from '../livekit/sip.unconfigured.ts';
+import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
+import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createMemoryLogger, type Logger } from '../logger.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
