@@ -97,12 +97,25 @@ export const didRouteSyncSchema = z.object({
 });
 export type DidRouteSync = z.output<typeof didRouteSyncSchema>;
 
+/** The agent a route points at, named so that a page of routes needs no request per agent. */
+export const routeAgentSchema = z.object({
+  id: z.string(),
+  /**
+   * The agent's current name (a deleted agent's last one); null only when no agent with that id
+   * is stored at all (removed from the database by hand).
+   */
+  name: z.string().nullable(),
+});
+export type RouteAgent = z.output<typeof routeAgentSchema>;
+
 /** A phone number routed to an agent, as every API answers it. */
 export const didRouteSchema = z.object({
   id: z.string(),
   /** E.164, e.g. `+14155550100`. */
   did: z.string(),
+  /** The same as `agent.id`, kept for clients written before `agent`. */
   agentId: z.string(),
+  agent: routeAgentSchema,
   label: z.string().optional(),
   sync: didRouteSyncSchema,
   createdAt: z.iso.datetime(),

@@ -1,5 +1,6 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
+import { didRouteListOutputSchema, didRouteSchema } from '../../shared/telephony.schema.ts';
 import { buildAgentInput, buildCaller, buildServices } from '../testing/builders.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from '../adapters/unconfigured/did-route-store.unconfigured.ts';
@@ -32,6 +33,7 @@ describe('telephony.routes.create', () => {
     expect(route).toMatchObject({
       did: DID,
       agentId: agent.id,
+      agent: { id: agent.id, name: agent.name },
       label: 'Main line',
       sync: { state: 'synced', ruleId: expect.stringMatching(/^SDR_/) as unknown },
     });
@@ -153,6 +155,30 @@ describe('telephony.routes.get / list', () => {
     expect(ofOther.items.map((r) => r.did)).toEqual(['+14155550100', '+33142685300']);
   });
 
+  test('every route names its agent: { id, name } beside agentId, the name as it is now', async () => {
+    const { caller, agent } = await setup();
+    const other = await caller.agents.create(buildAgentInput({ name: 'Night shift' }));
+    const created = await caller.telephony.routes.create({ did: DID, agentId: other.id });
+    expect(created.agent).toEqual({ id: other.id, name: 'Night shift' });
+    await caller.telephony.routes.create({ did: '+442079460958', agentId: agent.id });
+    await caller.agents.update({ agentId: other.id, name: 'Late shift' });
+
+    expect((await caller.telephony.routes.get({ routeId: created.id })).agent).toEqual({
+      id: other.id,
+      name: 'Late shift',
+    });
+    const listed = await caller.telephony.routes.list();
+    expect(listed.items.map((route) => [route.agentId, route.agent])).toEqual([
+      [other.id, { id: other.id, name: 'Late shift' }],
+      [agent.id, { id: agent.id, name: agent.name }],
+    ]);
+    const relabelled = await caller.telephony.routes.update({ routeId: created.id, label: 'x' });
+    expect(relabelled.agent).toEqual({ id: other.id, name: 'Late shift' });
+    // The answers are exactly what the shared schema describes, nothing more.
+    expect(didRouteListOutputSchema.parse(listed)).toEqual(listed);
+    expect(didRouteSchema.parse(relabelled)).toEqual(relabelled);
+  });
+
   test('a cursor this server did not issue and a bad limit are BAD_REQUESTs naming the field', async () => {
     const { caller } = await setup();
     expect(
@@ -182,6 +208,7 @@ describe('telephony.routes.update / delete', () => {
       id: route.id,
       did: '+442079460958',
       agentId: other.id,
+      agent: { id: other.id, name: 'Other' },
       label: 'London',
       sync: { state: 'synced' },
     });

@@ -25,7 +25,7 @@ export type TelephonyRoutes = Pick<
 
 export interface TelephonyRoutesDeps {
   routes: DidRouteStore;
-  agents: Pick<AgentService, 'getRecord'>;
+  agents: Pick<AgentService, 'getRecord' | 'namesByIds'>;
   /** Brings LiveKit in step with a saved route. */
   sync: Pick<TelephonySync, 'push'>;
   /** The agent's config as a call gets it. */
@@ -61,6 +61,15 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
     }
   };
 
+  /** The wire form of routes, each naming its agent: one store query for all of them. */
+  const toDidRoutes = async (records: DidRouteRecord[]): Promise<DidRoute[]> => {
+    if (records.length === 0) return [];
+    const names = await deps.agents.namesByIds([...new Set(records.map((r) => r.agentId))]);
+    return records.map((record) => toDidRoute(record, names.get(record.agentId) ?? null));
+  };
+  const toOneDidRoute = async (record: DidRouteRecord): Promise<DidRoute> =>
+    (await toDidRoutes([record]))[0]!;
+
   return {
     async listRoutes(rawInput = {}) {
       const input = parseWith(didRouteListInputSchema, rawInput);
@@ -73,7 +82,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       const items = rows.slice(0, input.limit);
       const last = items.at(-1);
       return {
-        items: items.map(toDidRoute),
+        items: await toDidRoutes(items),
         nextCursor: rows.length > input.limit && last ? encodeRouteCursor(last.did) : null,
       };
     },
@@ -82,7 +91,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       const id = parseWith(routeIdSchema, rawId);
       const route = await routes.get(id);
       if (!route) throw routeNotFound(id);
-      return toDidRoute(route);
+      return toOneDidRoute(route);
     },
 
     async createRoute(rawInput) {
@@ -103,7 +112,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
         await routes.softDelete(outcome.route.id, now(), outcome.route.sync);
         throw error;
       }
-      return toDidRoute(await sync.push(outcome.route));
+      return toOneDidRoute(await sync.push(outcome.route));
     },
 
     async updateRoute(rawInput) {
@@ -128,7 +137,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
           throw error;
         }
       }
-      return toDidRoute(touchesLiveKit ? await sync.push(outcome.route) : outcome.route);
+      return toOneDidRoute(touchesLiveKit ? await sync.push(outcome.route) : outcome.route);
     },
 
     async deleteRoute(rawId) {
@@ -179,11 +188,12 @@ export function toWireSync(sync: RouteSyncRecord): DidRouteSync {
   };
 }
 
-export function toDidRoute(record: DidRouteRecord): DidRoute {
+export function toDidRoute(record: DidRouteRecord, agentName: string | null): DidRoute {
   return {
     id: record.id,
     did: record.did,
     agentId: record.agentId,
+    agent: { id: record.agentId, name: agentName },
     ...(record.label !== null && { label: record.label }),
     sync: toWireSync(record.sync),
     createdAt: record.createdAt.toISOString(),

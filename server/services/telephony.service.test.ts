@@ -6,6 +6,7 @@ import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { NotFoundError, ServiceUnavailableError } from '../errors.ts';
+import type { AgentStore } from '../ports/agent-store.port.ts';
 import { createAgentService } from './agent.service.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
 import { MANAGED_TRUNK_NAME } from './telephony-sync.ts';
@@ -30,6 +31,7 @@ describe('a new route', () => {
     expect(route).toMatchObject({
       did: DID,
       agentId,
+      agent: { id: agentId, name: 'Front desk' },
       label: 'Main line',
       sync: { state: 'synced' },
     });
@@ -136,6 +138,7 @@ describe('a new route', () => {
       agentName: 'a',
       agents: {
         onAgentChanged: (listener) => agents.onAgentChanged(listener),
+        namesByIds: (ids) => agents.namesByIds(ids),
         getRecord: async (id) => {
           if (++checks > 1) await agents.delete(id);
           return agents.getRecord(id);
@@ -240,5 +243,72 @@ describe('changes follow', () => {
     const fresh = await telephony.createRoute({ did: DID, agentId });
     expect(fresh.sync.state).toBe('synced');
     expect((await rulesOf(sip)).map((rule) => rule.name)).toEqual([`switchboard:${fresh.id}`]);
+  });
+});
+
+describe('the agent a route names', () => {
+  /** Services whose agent store counts namesByIds calls. */
+  function setupCounting() {
+    const store = createMemoryAgentStore();
+    const lookups: string[][] = [];
+    const counting: AgentStore = {
+      ...store,
+      namesByIds: (ids) => {
+        lookups.push([...ids]);
+        return store.namesByIds(ids);
+      },
+    };
+    const services = buildServices({ store: counting });
+    return { store, lookups, services, telephony: services.telephony };
+  }
+
+  test('a page of routes reads its agents’ names in one query, each agent once', async () => {
+    const { lookups, services, telephony } = setupCounting();
+    const first = await services.agents.create(buildAgentInput({ name: 'Day' }));
+    const second = await services.agents.create(buildAgentInput({ name: 'Night' }));
+    for (const [did, agentId] of [
+      [DID, first.id],
+      [OTHER_DID, second.id],
+      ['+33142685300', first.id],
+    ] as const) {
+      await telephony.createRoute({ did, agentId });
+    }
+    lookups.splice(0);
+    const page = await telephony.listRoutes();
+    expect(page.items.map((route) => [route.did, route.agent])).toEqual([
+      ['+14155550100', { id: first.id, name: 'Day' }],
+      ['+33142685300', { id: first.id, name: 'Day' }],
+      ['+442079460958', { id: second.id, name: 'Night' }],
+    ]);
+    expect(lookups).toEqual([[first.id, second.id]]);
+  });
+
+  test('an empty page reads no names', async () => {
+    const { lookups, telephony } = setupCounting();
+    expect(await telephony.listRoutes()).toEqual({ items: [], nextCursor: null });
+    expect(lookups).toEqual([]);
+  });
+
+  test('an agent deleted behind the service’s back keeps its last name; one not stored at all has none', async () => {
+    const { store, services, telephony } = setupCounting();
+    const agent = await services.agents.create(buildAgentInput({ name: 'Soon gone' }));
+    const route = await telephony.createRoute({ did: DID, agentId: agent.id });
+    await store.softDelete(agent.id, new Date());
+    expect((await telephony.getRoute(route.id)).agent).toEqual({ id: agent.id, name: 'Soon gone' });
+
+    const stranger = '0123456789abcdef01234567';
+    const routes = createMemoryDidRouteStore();
+    const orphan = await routes.create({
+      did: OTHER_DID,
+      agentId: stranger,
+      label: null,
+      sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
+    });
+    if (orphan.status !== 'created') throw new Error('expected the route to be created');
+    const other = buildServices({ routes });
+    expect((await other.telephony.getRoute(orphan.route.id)).agent).toEqual({
+      id: stranger,
+      name: null,
+    });
   });
 });

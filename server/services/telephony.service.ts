@@ -35,7 +35,7 @@ export interface TelephonyService {
 
 export interface TelephonyServiceDeps {
   routes: DidRouteStore;
-  agents: Pick<AgentService, 'getRecord' | 'onAgentChanged'>;
+  agents: Pick<AgentService, 'getRecord' | 'namesByIds' | 'onAgentChanged'>;
   sip: SipDispatch;
   /** AGENT_NAME: the worker each call's room dispatches. */
   agentName: string;
