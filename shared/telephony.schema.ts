@@ -131,6 +131,8 @@ export const didRouteListInputSchema = z.object({
   agentId: agentIdSchema.optional(),
 });
 export type DidRouteListInput = z.input<typeof didRouteListInputSchema>;
+/** What the service receives: the input after the router parsed it. */
+export type DidRouteListQuery = z.output<typeof didRouteListInputSchema>;
 
 export const didRouteListOutputSchema = z.object({
   items: z.array(didRouteSchema),
@@ -146,6 +148,7 @@ export const didRouteCreateInputSchema = z.object({
   label: routeLabelSchema.optional(),
 });
 export type DidRouteCreateInput = z.input<typeof didRouteCreateInputSchema>;
+export type DidRouteCreateData = z.output<typeof didRouteCreateInputSchema>;
 
 export const didRouteUpdateInputSchema = z
   .object({
@@ -160,6 +163,7 @@ export const didRouteUpdateInputSchema = z
     { message: 'nothing to update: give did, agentId or label' },
   );
 export type DidRouteUpdateInput = z.input<typeof didRouteUpdateInputSchema>;
+export type DidRouteUpdateData = z.output<typeof didRouteUpdateInputSchema>;
 
 export const didRouteDeleteOutputSchema = z.object({
   id: z.string(),
@@ -171,6 +175,7 @@ export type DidRouteDeleted = z.output<typeof didRouteDeleteOutputSchema>;
 
 export const telephonyResolveInputSchema = z.object({ did: didSchema });
 export type TelephonyResolveInput = z.input<typeof telephonyResolveInputSchema>;
+export type TelephonyResolveData = z.output<typeof telephonyResolveInputSchema>;
 
 /** The agent a call to `did` reaches, and its config resolved as `session.start` resolves it. */
 export const telephonyResolveOutputSchema = z.object({

@@ -354,9 +354,9 @@ describe('telephony.sync', () => {
 });
 
 describe('as a browser sees it', () => {
-  test('a bad DID carries an issue at the path did for the form', async () => {
+  const client = () => {
     const services = buildServices({ sip: createMemorySip() });
-    const client = createTRPCClient<AppRouter>({
+    return createTRPCClient<AppRouter>({
       links: [
         unstable_localLink({
           router: appRouter,
@@ -364,12 +364,59 @@ describe('as a browser sees it', () => {
         }),
       ],
     });
-    const error = await client.telephony.routes.create
-      .mutate({ did: '555-0100', agentId: MISSING_ID })
-      .catch((e: unknown) => e);
+  };
+  const failure = async (call: Promise<unknown>) => {
+    const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    const data = (error as TRPCClientError<AppRouter>).data;
-    expect(data?.code).toBe('BAD_REQUEST');
-    expect(data?.issues.map((issue) => issue.path)).toEqual([['did']]);
+    return (error as TRPCClientError<AppRouter>).data!;
+  };
+
+  test('a bad DID carries an issue at the path did for the form', async () => {
+    const data = await failure(
+      client().telephony.routes.create.mutate({ did: '555-0100', agentId: MISSING_ID }),
+    );
+    expect(data.code).toBe('BAD_REQUEST');
+    expect(data.issues.map((issue) => issue.path)).toEqual([['did']]);
+  });
+
+  test('a number another route has: CONFLICT, an issue at did, number-taken details', async () => {
+    const trpc = client();
+    const agent = await trpc.agents.create.mutate(buildAgentInput());
+    const first = await trpc.telephony.routes.create.mutate({ did: DID, agentId: agent.id });
+    const data = await failure(
+      trpc.telephony.routes.create.mutate({ did: DID, agentId: agent.id }),
+    );
+    expect(data).toMatchObject({
+      code: 'CONFLICT',
+      issues: [{ path: ['did'] }],
+      details: { reason: 'number-taken', did: DID, routeId: first.id, agentId: agent.id },
+    });
+  });
+
+  test('a route to a missing agent: NOT_FOUND with an issue at agentId', async () => {
+    const data = await failure(
+      client().telephony.routes.create.mutate({ did: DID, agentId: MISSING_ID }),
+    );
+    expect(data).toMatchObject({
+      code: 'NOT_FOUND',
+      issues: [{ path: ['agentId'] }],
+      details: { reason: 'not-found', resource: 'agent', id: MISSING_ID },
+    });
+  });
+
+  test('deleting an agent that answers numbers: CONFLICT with agent-in-use details', async () => {
+    const trpc = client();
+    const agent = await trpc.agents.create.mutate(buildAgentInput({ name: 'Busy' }));
+    await trpc.telephony.routes.create.mutate({ did: DID, agentId: agent.id });
+    const data = await failure(trpc.agents.delete.mutate({ agentId: agent.id }));
+    expect(data).toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'agent-in-use', agentId: agent.id, agentName: 'Busy', numbers: [DID] },
+    });
+  });
+
+  test('a number no route answers: NOT_FOUND with the number in details', async () => {
+    const data = await failure(client().telephony.resolve.query({ did: DID }));
+    expect(data.details).toEqual({ reason: 'not-found', resource: 'number', id: DID });
   });
 });

@@ -1,14 +1,6 @@
 import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
-import {
-  didRouteCreateInputSchema,
-  didRouteListInputSchema,
-  didRouteUpdateInputSchema,
-  routeIdSchema,
-  telephonyResolveInputSchema,
-  type DidRoute,
-  type DidRouteSync,
-} from '../../shared/telephony.schema.ts';
-import { ConflictError, NotFoundError, ValidationError, parseWith } from '../errors.ts';
+import type { DidRoute, DidRouteSync } from '../../shared/telephony.schema.ts';
+import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type {
   DidRouteRecord,
   DidRouteStore,
@@ -42,20 +34,22 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
   const { routes, sync, now } = deps;
 
   const routeNotFound = (id: string) =>
-    new NotFoundError(`Route ${id} was not found (it may have been deleted)`);
+    new NotFoundError(`Route ${id} was not found (it may have been deleted)`, {
+      details: { reason: 'not-found', resource: 'route', id },
+    });
 
-  /** The agent must exist and be live: NOT_FOUND naming `agentId` otherwise. */
+  /** The agent must exist and be live: NOT_FOUND with an issue at `agentId` otherwise. */
   const requireAgent = async (agentId: string) => {
     try {
       await deps.agents.getRecord(agentId);
     } catch (error) {
       if (error instanceof NotFoundError) {
-        throw new NotFoundError(
-          `agentId: agent ${agentId} was not found (it may have been deleted)`,
-          {
-            cause: error,
-          },
-        );
+        const message = `agent ${agentId} was not found (it may have been deleted)`;
+        throw new NotFoundError(`agentId: ${message}`, {
+          cause: error,
+          issues: [{ path: ['agentId'], message }],
+          details: { reason: 'not-found', resource: 'agent', id: agentId },
+        });
       }
       throw error;
     }
@@ -71,8 +65,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
     (await toDidRoutes([record]))[0]!;
 
   return {
-    async listRoutes(rawInput = {}) {
-      const input = parseWith(didRouteListInputSchema, rawInput);
+    async listRoutes(input) {
       const afterDid = input.cursor ? decodeRouteCursor(input.cursor) : undefined;
       const rows = await routes.list({
         limit: input.limit + 1,
@@ -87,15 +80,13 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       };
     },
 
-    async getRoute(rawId) {
-      const id = parseWith(routeIdSchema, rawId);
+    async getRoute(id) {
       const route = await routes.get(id);
       if (!route) throw routeNotFound(id);
       return toOneDidRoute(route);
     },
 
-    async createRoute(rawInput) {
-      const input = parseWith(didRouteCreateInputSchema, rawInput);
+    async createRoute(input) {
       await requireAgent(input.agentId);
       const outcome = await routes.create({
         did: input.did,
@@ -115,8 +106,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       return toOneDidRoute(await sync.push(outcome.route));
     },
 
-    async updateRoute(rawInput) {
-      const { routeId, did, agentId, label } = parseWith(didRouteUpdateInputSchema, rawInput);
+    async updateRoute({ routeId, did, agentId, label }) {
       if (agentId !== undefined) await requireAgent(agentId);
       const current = await routes.get(routeId);
       if (!current) throw routeNotFound(routeId);
@@ -140,8 +130,7 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       return toOneDidRoute(touchesLiveKit ? await sync.push(outcome.route) : outcome.route);
     },
 
-    async deleteRoute(rawId) {
-      const id = parseWith(routeIdSchema, rawId);
+    async deleteRoute(id) {
       const current = await routes.get(id);
       if (!current) throw routeNotFound(id);
       const deleted = await routes.softDelete(id, now(), pendingFrom(current.sync));
@@ -155,11 +144,12 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       };
     },
 
-    async resolve(rawInput) {
-      const { did } = parseWith(telephonyResolveInputSchema, rawInput);
+    async resolve({ did }) {
       const route = await routes.findByDid(did);
       if (!route) {
-        throw new NotFoundError(`No route answers ${did}: add one with telephony.routes.create`);
+        throw new NotFoundError(`No route answers ${did}: add one with telephony.routes.create`, {
+          details: { reason: 'not-found', resource: 'number', id: did },
+        });
       }
       return {
         routeId: route.id,
@@ -172,11 +162,15 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
 }
 
 function didTaken(did: string, existing: DidRouteRecord | null): ConflictError {
-  return new ConflictError(
-    existing
-      ? `did: ${did} already routes to agent ${existing.agentId} (route ${existing.id}); update or delete that route first`
-      : `did: ${did} already has a route; update or delete that route first`,
-  );
+  const message = existing
+    ? `${did} already routes to agent ${existing.agentId} (route ${existing.id}); update or delete that route first`
+    : `${did} already has a route; update or delete that route first`;
+  return new ConflictError(`did: ${message}`, {
+    issues: [{ path: ['did'], message }],
+    ...(existing && {
+      details: { reason: 'number-taken', did, routeId: existing.id, agentId: existing.agentId },
+    }),
+  });
 }
 
 export function toWireSync(sync: RouteSyncRecord): DidRouteSync {
@@ -210,7 +204,7 @@ export function encodeRouteCursor(did: string): string {
 export function decodeRouteCursor(cursor: string): string {
   const did = Buffer.from(cursor, 'base64url').toString();
   if (!/^\+\d{8,15}$/.test(did)) {
-    throw new ValidationError('cursor: not a cursor this server issued; start again without one');
+    throw invalidInput(['cursor'], 'not a cursor this server issued; start again without one');
   }
   return did;
 }

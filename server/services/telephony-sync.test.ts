@@ -23,7 +23,7 @@ describe('agent config changes', () => {
       'Updated greeting',
       'Updated greeting',
     ]);
-    expect((await telephony.listRoutes()).items.map((r) => r.sync.state)).toEqual([
+    expect((await telephony.listRoutes({ limit: 20 })).items.map((r) => r.sync.state)).toEqual([
       'synced',
       'synced',
     ]);

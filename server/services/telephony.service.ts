@@ -1,11 +1,11 @@
 import type {
   DidRoute,
-  DidRouteCreateInput,
+  DidRouteCreateData,
   DidRouteDeleted,
   DidRouteList,
-  DidRouteListInput,
-  DidRouteUpdateInput,
-  TelephonyResolveInput,
+  DidRouteListQuery,
+  DidRouteUpdateData,
+  TelephonyResolveData,
   TelephonyResolveOutput,
   TelephonySyncReport,
 } from '../../shared/telephony.schema.ts';
@@ -19,14 +19,14 @@ import { createTelephonyRoutes } from './telephony-routes.ts';
 import { createTelephonySync } from './telephony-sync.ts';
 
 export interface TelephonyService {
-  listRoutes(input?: DidRouteListInput): Promise<DidRouteList>;
+  listRoutes(input: DidRouteListQuery): Promise<DidRouteList>;
   getRoute(routeId: string): Promise<DidRoute>;
   /** Saves the route, then brings LiveKit in step; the answer's `sync` says how that went. */
-  createRoute(input: DidRouteCreateInput): Promise<DidRoute>;
-  updateRoute(input: DidRouteUpdateInput): Promise<DidRoute>;
+  createRoute(input: DidRouteCreateData): Promise<DidRoute>;
+  updateRoute(input: DidRouteUpdateData): Promise<DidRoute>;
   deleteRoute(routeId: string): Promise<DidRouteDeleted>;
   /** The agent a call to the number reaches, with its config resolved as `session.start` does. */
-  resolve(input: TelephonyResolveInput): Promise<TelephonyResolveOutput>;
+  resolve(input: TelephonyResolveData): Promise<TelephonyResolveOutput>;
   /** Reconciles LiveKit's trunk and dispatch rules with the routes, and reports what it did. */
   sync(): Promise<TelephonySyncReport>;
   /** Resolves once background work (re-syncs after agent changes) has finished. */
