@@ -8,24 +8,21 @@ import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoo
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
 import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
+import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
+import { createUnconfiguredSip } from './adapters/unconfigured/sip-dispatch.unconfigured.ts';
+import { createServices } from './compose.ts';
 import { createInnerContext, type Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
-import { createUnconfiguredLiveKitRooms } from './livekit/livekit-rooms.unconfigured.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
-import { createUnconfiguredSip } from './livekit/sip.unconfigured.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
-import { createAgentService } from './services/agent.service.ts';
-import { createSessionService } from './services/session.service.ts';
-import { createSystemService } from './services/system.service.ts';
-import { createRouteReferences, createTelephonyService } from './services/telephony.service.ts';
 
 export interface App {
   http: HttpServer;
@@ -44,36 +41,19 @@ interface Storage {
 /** The composition root: env → database → adapters → services → HTTP server. */
 export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): App {
   const storage = selectStorage(env, logger);
-  const routes = selectRouteStore(storage, logger);
-  const agents = createAgentService({
-    store: storage.store,
-    references: createRouteReferences(routes),
+  const services = createServices({
+    agentStore: storage.store,
+    routeStore: selectRouteStore(storage, logger),
+    rooms: selectLiveKit(env, logger),
+    sip: selectSip(env, logger),
+    storage: storage.kind,
+    livekitConfigured: livekitConfigured(env),
+    agentName: env.AGENT_NAME,
+    tokenTtlSeconds: env.SESSION_TTL_SECONDS,
+    version: packageVersion(),
+    ...(env.LIVEKIT_SIP_TRUNK_ID && { sipTrunkId: env.LIVEKIT_SIP_TRUNK_ID }),
     logger,
   });
-  const services: Services = {
-    agents,
-    session: createSessionService({
-      agents,
-      rooms: selectLiveKit(env, logger),
-      agentName: env.AGENT_NAME,
-      tokenTtlSeconds: env.SESSION_TTL_SECONDS,
-      logger,
-    }),
-    system: createSystemService({
-      storage: storage.kind,
-      livekitConfigured: Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET),
-      agentName: env.AGENT_NAME,
-      version: packageVersion(),
-    }),
-    telephony: createTelephonyService({
-      routes,
-      agents,
-      sip: selectSip(env, logger),
-      agentName: env.AGENT_NAME,
-      ...(env.LIVEKIT_SIP_TRUNK_ID && { trunkId: env.LIVEKIT_SIP_TRUNK_ID }),
-      logger,
-    }),
-  };
   const http = createHttpServer({
     router: appRouter,
     context: createInnerContext({ services, logger }),
@@ -121,9 +101,16 @@ function selectStorage(env: Env, logger: Logger): Storage {
   return { kind: 'memory', store: createMemoryAgentStore() };
 }
 
-/** LiveKit from LIVEKIT_URL/KEY/SECRET (env.ts makes them all-or-none), else refusals. */
+/** env.ts makes LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET all-or-none. */
+function livekitConfigured(
+  env: Env,
+): env is Env & { LIVEKIT_URL: string; LIVEKIT_API_KEY: string; LIVEKIT_API_SECRET: string } {
+  return Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET);
+}
+
+/** LiveKit from LIVEKIT_URL/KEY/SECRET, else refusals. */
 function selectLiveKit(env: Env, logger: Logger): LiveKitRooms {
-  if (env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET) {
+  if (livekitConfigured(env)) {
     return createLiveKitRooms({
       url: env.LIVEKIT_URL,
       apiKey: env.LIVEKIT_API_KEY,
@@ -154,7 +141,7 @@ function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
 
 /** LiveKit's SIP API for telephony; unconfigured, routes still save and are marked out of sync. */
 function selectSip(env: Env, logger: Logger): SipDispatch {
-  if (env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET) {
+  if (livekitConfigured(env)) {
     return createLiveKitSip({
       url: env.LIVEKIT_URL,
       apiKey: env.LIVEKIT_API_KEY,

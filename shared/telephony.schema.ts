@@ -97,12 +97,25 @@ export const didRouteSyncSchema = z.object({
 });
 export type DidRouteSync = z.output<typeof didRouteSyncSchema>;
 
+/** The agent a route points at, named so that a page of routes needs no request per agent. */
+export const routeAgentSchema = z.object({
+  id: z.string(),
+  /**
+   * The agent's current name (a deleted agent's last one); null only when no agent with that id
+   * is stored at all (removed from the database by hand).
+   */
+  name: z.string().nullable(),
+});
+export type RouteAgent = z.output<typeof routeAgentSchema>;
+
 /** A phone number routed to an agent, as every API answers it. */
 export const didRouteSchema = z.object({
   id: z.string(),
   /** E.164, e.g. `+14155550100`. */
   did: z.string(),
+  /** The same as `agent.id`, kept for clients written before `agent`. */
   agentId: z.string(),
+  agent: routeAgentSchema,
   label: z.string().optional(),
   sync: didRouteSyncSchema,
   createdAt: z.iso.datetime(),
@@ -118,6 +131,8 @@ export const didRouteListInputSchema = z.object({
   agentId: agentIdSchema.optional(),
 });
 export type DidRouteListInput = z.input<typeof didRouteListInputSchema>;
+/** What the service receives: the input after the router parsed it. */
+export type DidRouteListQuery = z.output<typeof didRouteListInputSchema>;
 
 export const didRouteListOutputSchema = z.object({
   items: z.array(didRouteSchema),
@@ -133,6 +148,7 @@ export const didRouteCreateInputSchema = z.object({
   label: routeLabelSchema.optional(),
 });
 export type DidRouteCreateInput = z.input<typeof didRouteCreateInputSchema>;
+export type DidRouteCreateData = z.output<typeof didRouteCreateInputSchema>;
 
 export const didRouteUpdateInputSchema = z
   .object({
@@ -147,6 +163,7 @@ export const didRouteUpdateInputSchema = z
     { message: 'nothing to update: give did, agentId or label' },
   );
 export type DidRouteUpdateInput = z.input<typeof didRouteUpdateInputSchema>;
+export type DidRouteUpdateData = z.output<typeof didRouteUpdateInputSchema>;
 
 export const didRouteDeleteOutputSchema = z.object({
   id: z.string(),
@@ -158,6 +175,7 @@ export type DidRouteDeleted = z.output<typeof didRouteDeleteOutputSchema>;
 
 export const telephonyResolveInputSchema = z.object({ did: didSchema });
 export type TelephonyResolveInput = z.input<typeof telephonyResolveInputSchema>;
+export type TelephonyResolveData = z.output<typeof telephonyResolveInputSchema>;
 
 /** The agent a call to `did` reaches, and its config resolved as `session.start` resolves it. */
 export const telephonyResolveOutputSchema = z.object({

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { testLiveKit } from '../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
-import { describeLiveKitRoomsContract } from './livekit-rooms.contract.ts';
+import { describeLiveKitRoomsContract } from '../ports/livekit-rooms.contract.ts';
 import { createLiveKitRooms } from './livekit-rooms.ts';
 
 // The real adapter against the LiveKit server the test run started (scripts/testing/global-setup.ts).

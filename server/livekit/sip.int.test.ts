@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { testLiveKit } from '../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import { describeSipDispatchContract } from './sip.contract.ts';
+import { describeSipDispatchContract } from '../ports/sip-dispatch.contract.ts';
 import { createLiveKitSip } from './sip.ts';
 
 // The real adapter against the LiveKit server of the global setup, which this project points at

@@ -218,6 +218,33 @@ export function describeAgentStoreContract(
       expect(page).toBe(Math.ceil(250 / 7));
     }, 120_000);
 
+    test('namesByIds answers the names of live and deleted agents, leaving out ids no agent has', async () => {
+      const live = await store.create(buildAgent({ name: 'Front desk' }));
+      const gone = await store.create(buildAgent({ name: 'Night shift' }));
+      await store.create(buildAgent({ name: 'Not asked for' }));
+      await store.softDelete(gone.id, new Date());
+      const names = await store.namesByIds([
+        live.id,
+        gone.id,
+        live.id,
+        '0123456789abcdef01234567',
+        'not-an-id',
+      ]);
+      expect(names).toEqual(
+        new Map([
+          [live.id, 'Front desk'],
+          [gone.id, 'Night shift'],
+        ]),
+      );
+      expect(await store.namesByIds([])).toEqual(new Map());
+    });
+
+    test('namesByIds answers the current name after a rename', async () => {
+      const agent = await store.create(buildAgent({ name: 'Before' }));
+      await store.update(agent.id, { name: 'After' });
+      expect(await store.namesByIds([agent.id])).toEqual(new Map([[agent.id, 'After']]));
+    });
+
     test('ping resolves while the database answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -54,6 +54,11 @@ export interface AgentStore {
   list(query: AgentListQuery): Promise<AgentRecord[]>;
   /** A live agent, or null when it is missing or deleted. */
   get(id: string): Promise<AgentRecord | null>;
+  /**
+   * The names of the agents with these ids, in ONE query however many ids: deleted agents
+   * included (whatever still points at one shows its last name); ids no agent has are left out.
+   */
+  namesByIds(ids: readonly string[]): Promise<Map<string, string>>;
   /** Inserts with version 1 and fresh timestamps. */
   create(agent: NewAgentRecord): Promise<AgentRecord>;
   /**

@@ -308,6 +308,7 @@ describe('dependencies missing or failing', () => {
         throw new Error('secret connection string mongodb://user:pw@db');
       },
       get: async () => null,
+      namesByIds: async () => new Map(),
       create: async () => {
         throw new Error('boom');
       },

@@ -23,7 +23,7 @@ import {
   createMemoryLiveKitRooms,
   MEMORY_LIVEKIT_API_KEY,
   MEMORY_LIVEKIT_API_SECRET,
-} from '../livekit/livekit-rooms.memory.ts';
+} from '../adapters/memory/livekit-rooms.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter, type AppRouter } from './_app.ts';
 import { trpcError } from '../testing/trpc-error.ts';

@@ -1,10 +1,11 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
+import { didRouteListOutputSchema, didRouteSchema } from '../../shared/telephony.schema.ts';
 import { buildAgentInput, buildCaller, buildServices } from '../testing/builders.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from '../adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createInnerContext } from '../context.ts';
-import { createMemorySip } from '../livekit/sip.memory.ts';
+import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { resolveAgentConfig } from '../services/config-resolver.ts';
 import { appRouter, type AppRouter } from './_app.ts';
@@ -32,6 +33,7 @@ describe('telephony.routes.create', () => {
     expect(route).toMatchObject({
       did: DID,
       agentId: agent.id,
+      agent: { id: agent.id, name: agent.name },
       label: 'Main line',
       sync: { state: 'synced', ruleId: expect.stringMatching(/^SDR_/) as unknown },
     });
@@ -153,6 +155,30 @@ describe('telephony.routes.get / list', () => {
     expect(ofOther.items.map((r) => r.did)).toEqual(['+14155550100', '+33142685300']);
   });
 
+  test('every route names its agent: { id, name } beside agentId, the name as it is now', async () => {
+    const { caller, agent } = await setup();
+    const other = await caller.agents.create(buildAgentInput({ name: 'Night shift' }));
+    const created = await caller.telephony.routes.create({ did: DID, agentId: other.id });
+    expect(created.agent).toEqual({ id: other.id, name: 'Night shift' });
+    await caller.telephony.routes.create({ did: '+442079460958', agentId: agent.id });
+    await caller.agents.update({ agentId: other.id, name: 'Late shift' });
+
+    expect((await caller.telephony.routes.get({ routeId: created.id })).agent).toEqual({
+      id: other.id,
+      name: 'Late shift',
+    });
+    const listed = await caller.telephony.routes.list();
+    expect(listed.items.map((route) => [route.agentId, route.agent])).toEqual([
+      [other.id, { id: other.id, name: 'Late shift' }],
+      [agent.id, { id: agent.id, name: agent.name }],
+    ]);
+    const relabelled = await caller.telephony.routes.update({ routeId: created.id, label: 'x' });
+    expect(relabelled.agent).toEqual({ id: other.id, name: 'Late shift' });
+    // The answers are exactly what the shared schema describes, nothing more.
+    expect(didRouteListOutputSchema.parse(listed)).toEqual(listed);
+    expect(didRouteSchema.parse(relabelled)).toEqual(relabelled);
+  });
+
   test('a cursor this server did not issue and a bad limit are BAD_REQUESTs naming the field', async () => {
     const { caller } = await setup();
     expect(
@@ -182,6 +208,7 @@ describe('telephony.routes.update / delete', () => {
       id: route.id,
       did: '+442079460958',
       agentId: other.id,
+      agent: { id: other.id, name: 'Other' },
       label: 'London',
       sync: { state: 'synced' },
     });
@@ -327,9 +354,9 @@ describe('telephony.sync', () => {
 });
 
 describe('as a browser sees it', () => {
-  test('a bad DID carries an issue at the path did for the form', async () => {
+  const client = () => {
     const services = buildServices({ sip: createMemorySip() });
-    const client = createTRPCClient<AppRouter>({
+    return createTRPCClient<AppRouter>({
       links: [
         unstable_localLink({
           router: appRouter,
@@ -337,12 +364,59 @@ describe('as a browser sees it', () => {
         }),
       ],
     });
-    const error = await client.telephony.routes.create
-      .mutate({ did: '555-0100', agentId: MISSING_ID })
-      .catch((e: unknown) => e);
+  };
+  const failure = async (call: Promise<unknown>) => {
+    const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    const data = (error as TRPCClientError<AppRouter>).data;
-    expect(data?.code).toBe('BAD_REQUEST');
-    expect(data?.issues.map((issue) => issue.path)).toEqual([['did']]);
+    return (error as TRPCClientError<AppRouter>).data!;
+  };
+
+  test('a bad DID carries an issue at the path did for the form', async () => {
+    const data = await failure(
+      client().telephony.routes.create.mutate({ did: '555-0100', agentId: MISSING_ID }),
+    );
+    expect(data.code).toBe('BAD_REQUEST');
+    expect(data.issues.map((issue) => issue.path)).toEqual([['did']]);
+  });
+
+  test('a number another route has: CONFLICT, an issue at did, number-taken details', async () => {
+    const trpc = client();
+    const agent = await trpc.agents.create.mutate(buildAgentInput());
+    const first = await trpc.telephony.routes.create.mutate({ did: DID, agentId: agent.id });
+    const data = await failure(
+      trpc.telephony.routes.create.mutate({ did: DID, agentId: agent.id }),
+    );
+    expect(data).toMatchObject({
+      code: 'CONFLICT',
+      issues: [{ path: ['did'] }],
+      details: { reason: 'number-taken', did: DID, routeId: first.id, agentId: agent.id },
+    });
+  });
+
+  test('a route to a missing agent: NOT_FOUND with an issue at agentId', async () => {
+    const data = await failure(
+      client().telephony.routes.create.mutate({ did: DID, agentId: MISSING_ID }),
+    );
+    expect(data).toMatchObject({
+      code: 'NOT_FOUND',
+      issues: [{ path: ['agentId'] }],
+      details: { reason: 'not-found', resource: 'agent', id: MISSING_ID },
+    });
+  });
+
+  test('deleting an agent that answers numbers: CONFLICT with agent-in-use details', async () => {
+    const trpc = client();
+    const agent = await trpc.agents.create.mutate(buildAgentInput({ name: 'Busy' }));
+    await trpc.telephony.routes.create.mutate({ did: DID, agentId: agent.id });
+    const data = await failure(trpc.agents.delete.mutate({ agentId: agent.id }));
+    expect(data).toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'agent-in-use', agentId: agent.id, agentName: 'Busy', numbers: [DID] },
+    });
+  });
+
+  test('a number no route answers: NOT_FOUND with the number in details', async () => {
+    const data = await failure(client().telephony.resolve.query({ did: DID }));
+    expect(data.details).toEqual({ reason: 'not-found', resource: 'number', id: DID });
   });
 });

@@ -10,8 +10,8 @@ import { publicProcedure, router } from '../trpc.ts';
 export const telephonyRouter = router({
   routes: router({
     list: publicProcedure
-      .input(didRouteListInputSchema.optional())
-      .query(({ ctx, input }) => ctx.services.telephony.listRoutes(input ?? {})),
+      .input(didRouteListInputSchema.prefault({}))
+      .query(({ ctx, input }) => ctx.services.telephony.listRoutes(input)),
     get: publicProcedure
       .input(didRouteIdInputSchema)
       .query(({ ctx, input }) => ctx.services.telephony.getRoute(input.routeId)),

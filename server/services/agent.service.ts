@@ -28,6 +28,11 @@ export interface AgentService {
   delete(agentId: string): Promise<AgentDeleted>;
   /** The stored record (Dates, not strings), for other services such as the config resolver. */
   getRecord(agentId: string): Promise<AgentRecord>;
+  /**
+   * Agents' names by id in one store query, deleted agents included, for other services that show
+   * which agent something points at; ids no agent has are left out.
+   */
+  namesByIds(agentIds: readonly string[]): Promise<Map<string, string>>;
   /** Registers a listener for successful updates (e.g. telephony re-syncs the agent's numbers). */
   onAgentChanged(listener: AgentChangeListener): () => void;
 }
@@ -87,6 +92,10 @@ export function createAgentService({
     },
 
     getRecord,
+
+    namesByIds(agentIds) {
+      return store.namesByIds(agentIds);
+    },
 
     onAgentChanged(listener) {
       listeners.add(listener);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import { createMemoryLiveKitRooms } from '../livekit/livekit-rooms.memory.ts';
+import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { createAgentService } from './agent.service.ts';
 import { createSessionService } from './session.service.ts';
 

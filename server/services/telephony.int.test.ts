@@ -12,7 +12,7 @@ import { AGENTS_COLLECTION } from '../adapters/mongoose/agent.model.ts';
 import { createMongooseAgentStore } from '../adapters/mongoose/agent-store.mongoose.ts';
 import { DID_ROUTES_COLLECTION } from '../adapters/mongoose/did-route.model.ts';
 import { createMongooseDidRouteStore } from '../adapters/mongoose/did-route-store.mongoose.ts';
-import { randomTestDid } from '../livekit/sip.contract.ts';
+import { randomTestDid } from '../ports/sip-dispatch.contract.ts';
 import { createLiveKitSip } from '../livekit/sip.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
 import { trpcError } from '../testing/trpc-error.ts';
@@ -99,6 +99,7 @@ describe('routes and LiveKit SIP dispatch rules', () => {
       state: 'synced',
       ruleId: expect.stringMatching(/^SDR_/) as unknown,
     });
+    expect(route.agent).toEqual({ id: agent.id, name: agent.name });
 
     const [trunk, ...moreTrunks] = (await raw.listSipInboundTrunk()).filter(
       (t) => t.name === trunkName,
@@ -143,6 +144,10 @@ describe('routes and LiveKit SIP dispatch rules', () => {
       did: newDid,
     });
     expect(updated.sync).toMatchObject({ state: 'synced', ruleId: route.sync.ruleId });
+    expect(updated.agent).toEqual({ id: second.id, name: 'Night' });
+    expect(
+      (await caller.telephony.routes.list()).items.map((item) => [item.did, item.agent.name]),
+    ).toEqual([[newDid, 'Night']]);
     const [rule, ...others] = await rulesNamed(`switchboard:${route.id}`);
     expect(others).toEqual([]);
     expect(rule?.sipDispatchRuleId).toBe(route.sync.ruleId);

@@ -1,54 +1,33 @@
 import { describe, expect, test } from 'vitest';
 import { jsonByteLength } from '../../shared/json-guard.ts';
-import { telephonyJobMetadataSchema } from '../../shared/telephony.schema.ts';
 import { buildAgentInput, buildServices, TEST_AGENT_NAME } from '../testing/builders.ts';
+import { livekitDown, metadataOf, rulesOf, setupTelephony } from '../testing/telephony.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
+import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { NotFoundError, ServiceUnavailableError } from '../errors.ts';
-import { createMemorySip, type MemorySip } from '../livekit/sip.memory.ts';
-import { createMemoryLogger } from '../logger.ts';
-import type { DispatchRule } from '../ports/sip-dispatch.port.ts';
+import type { AgentStore } from '../ports/agent-store.port.ts';
 import { createAgentService } from './agent.service.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
-import { createTelephonyService, MANAGED_TRUNK_NAME } from './telephony.service.ts';
+import { MANAGED_TRUNK_NAME } from './telephony-sync.ts';
+import { createTelephonyService } from './telephony.service.ts';
+
+// A route's life: saved, then pushed to LiveKit (trunk and rule). Repairs by `sync`, the trunk
+// setting and re-pushes after agent changes are in telephony-sync.test.ts.
 
 const DID = '+14155550100';
 const OTHER_DID = '+442079460958';
-const DOWN = () =>
-  new ServiceUnavailableError('LiveKit is not answering (cannot connect); try again shortly', {
-    service: 'livekit-sip',
-    reason: 'unavailable',
-  });
-
-function setup(options: { sipTrunkId?: string; sip?: MemorySip } = {}) {
-  const sip = options.sip ?? createMemorySip();
-  const logger = createMemoryLogger();
-  const services = buildServices({
-    sip,
-    logger,
-    ...(options.sipTrunkId && { sipTrunkId: options.sipTrunkId }),
-  });
-  const agent = () => services.agents.create(buildAgentInput());
-  return { sip, logger, services, telephony: services.telephony, agents: services.agents, agent };
-}
-
-const rulesOf = async (sip: MemorySip) => sip.listDispatchRules();
-const metadataOf = (rule: DispatchRule | undefined) =>
-  telephonyJobMetadataSchema.parse(JSON.parse(rule?.agents[0]?.metadata ?? 'null'));
 
 describe('a new route', () => {
   test('is saved, then gets exactly one rule: its number on the trunk, a room per caller, the agent with { agentId, did, config }', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const { id: agentId, config } = await agent();
-    const route = await telephony.createRoute({
-      did: '+1 (415) 555-0100',
-      agentId,
-      label: 'Main line',
-    });
+    const route = await telephony.createRoute({ did: DID, agentId, label: 'Main line' });
 
     expect(route).toMatchObject({
       did: DID,
       agentId,
+      agent: { id: agentId, name: 'Front desk' },
       label: 'Main line',
       sync: { state: 'synced' },
     });
@@ -79,7 +58,7 @@ describe('a new route', () => {
   });
 
   test('a second number joins the trunk and gets its own rule', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
     await telephony.createRoute({ did: DID, agentId });
     await telephony.createRoute({ did: OTHER_DID, agentId });
@@ -90,15 +69,15 @@ describe('a new route', () => {
   });
 
   test('with LiveKit down it is still saved, marked error with the reason; sync then creates the rule', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    sip.failWith(DOWN());
+    sip.failWith(livekitDown());
     const route = await telephony.createRoute({ did: DID, agentId });
     expect(route.sync).toEqual({
       state: 'error',
       error: 'LiveKit is not answering (cannot connect); try again shortly',
     });
-    expect((await telephony.listRoutes()).items).toEqual([route]);
+    expect((await telephony.listRoutes({ limit: 20 })).items).toEqual([route]);
 
     sip.failWith(undefined);
     const report = await telephony.sync();
@@ -132,7 +111,7 @@ describe('a new route', () => {
   });
 
   test('a config too large for job metadata: saved, marked error saying so', async () => {
-    const { sip, telephony, agents } = setup();
+    const { sip, telephony, agents } = setupTelephony();
     const base = { instructions: 'x'.repeat(60_000), pad: '' };
     const pad = 'y'.repeat(64 * 1024 - 16 - jsonByteLength(base));
     const { id: agentId } = await agents.create({ name: 'Big', config: { ...base, pad } });
@@ -155,6 +134,7 @@ describe('a new route', () => {
       agentName: 'a',
       agents: {
         onAgentChanged: (listener) => agents.onAgentChanged(listener),
+        namesByIds: (ids) => agents.namesByIds(ids),
         getRecord: async (id) => {
           if (++checks > 1) await agents.delete(id);
           return agents.getRecord(id);
@@ -170,7 +150,7 @@ describe('a new route', () => {
 
 describe('changes follow', () => {
   test('re-pointing a route replaces its rule in place (same id) with the new agent and config', async () => {
-    const { sip, telephony, agents, agent } = setup();
+    const { sip, telephony, agents, agent } = setupTelephony();
     const first = await agent();
     const second = await agents.create(
       buildAgentInput({ name: 'Night shift', config: { greeting: 'Evening!' } }),
@@ -187,7 +167,7 @@ describe('changes follow', () => {
   });
 
   test('a new number moves the rule and the trunk to it', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
     await telephony.updateRoute({ routeId: route.id, did: OTHER_DID });
     expect((await rulesOf(sip)).map((rule) => [rule.id, rule.numbers])).toEqual([
@@ -198,7 +178,7 @@ describe('changes follow', () => {
   });
 
   test('a label-only change does not call LiveKit', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
     const calls = sip.calls;
     const updated = await telephony.updateRoute({ routeId: route.id, label: 'Sales' });
@@ -210,7 +190,7 @@ describe('changes follow', () => {
   });
 
   test('delete removes the rule; the trunk keeps the remaining numbers', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
     const route = await telephony.createRoute({ did: DID, agentId });
     await telephony.createRoute({ did: OTHER_DID, agentId });
@@ -226,7 +206,7 @@ describe('changes follow', () => {
   });
 
   test('deleting the last route removes its rule; the trunk keeps its number (LiveKit needs one)', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
     await telephony.deleteRoute(route.id);
     expect(await rulesOf(sip)).toEqual([]);
@@ -235,9 +215,9 @@ describe('changes follow', () => {
   });
 
   test('a delete while LiveKit is down leaves the rule; sync deletes it and reports the DID', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    sip.failWith(DOWN());
+    sip.failWith(livekitDown());
     expect((await telephony.deleteRoute(route.id)).sync).toMatchObject({ state: 'error' });
     await expect(telephony.getRoute(route.id)).rejects.toBeInstanceOf(NotFoundError);
     sip.failWith(undefined);
@@ -250,10 +230,10 @@ describe('changes follow', () => {
   });
 
   test('a number re-routed while the old rule lingers: the old rule goes first, the new route syncs', async () => {
-    const { sip, telephony, agent } = setup();
+    const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
     const old = await telephony.createRoute({ did: DID, agentId });
-    sip.failWith(DOWN());
+    sip.failWith(livekitDown());
     await telephony.deleteRoute(old.id);
     sip.failWith(undefined);
     const fresh = await telephony.createRoute({ did: DID, agentId });
@@ -262,225 +242,69 @@ describe('changes follow', () => {
   });
 });
 
-describe('agent config changes', () => {
-  test("re-sync the agent's routes in the background: the rule carries the new config", async () => {
-    const { sip, telephony, agents, agent } = setup();
-    const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
-    await telephony.createRoute({ did: OTHER_DID, agentId });
-    await agents.update({ agentId, config: { greeting: 'Updated greeting' } });
-    await telephony.settled();
-    const rules = await rulesOf(sip);
-    expect(rules.map((rule) => metadataOf(rule).config.greeting)).toEqual([
-      'Updated greeting',
-      'Updated greeting',
-    ]);
-    expect((await telephony.listRoutes()).items.map((r) => r.sync.state)).toEqual([
-      'synced',
-      'synced',
-    ]);
-  });
-
-  test('a rename does not touch LiveKit', async () => {
-    const { sip, telephony, agents, agent } = setup();
-    const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
-    const calls = sip.calls;
-    await agents.update({ agentId, name: 'Renamed' });
-    await telephony.settled();
-    expect(sip.calls).toBe(calls);
-  });
-
-  test('with LiveKit down the routes are marked error and agents.update still succeeds; sync repairs the stale metadata', async () => {
-    const { sip, telephony, agents, agent } = setup();
-    const { id: agentId } = await agent();
-    const route = await telephony.createRoute({ did: DID, agentId });
-    sip.failWith(DOWN());
-    await expect(agents.update({ agentId, config: { greeting: 'v2' } })).resolves.toMatchObject({
-      version: 2,
-    });
-    await telephony.settled();
-    expect((await telephony.getRoute(route.id)).sync).toMatchObject({
-      state: 'error',
-      ruleId: route.sync.ruleId,
-    });
-    sip.failWith(undefined);
-    const report = await telephony.sync();
-    expect(report.updated).toEqual([
-      { routeId: route.id, did: DID, ruleId: route.sync.ruleId, changed: ['metadata'] },
-    ]);
-    expect(metadataOf((await rulesOf(sip))[0]).config.greeting).toBe('v2');
-    expect((await telephony.getRoute(route.id)).sync.state).toBe('synced');
-  });
-});
-
-describe('sync', () => {
-  test('a rule deleted behind Switchboard’s back is recreated; a second sync changes nothing', async () => {
-    const { sip, telephony, agent } = setup();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    await sip.deleteDispatchRule(route.sync.ruleId!);
-    const report = await telephony.sync();
-    expect(report.created).toEqual([
-      { routeId: route.id, did: DID, ruleId: expect.any(String) as unknown },
-    ]);
-    expect(await rulesOf(sip)).toHaveLength(1);
-    const again = await telephony.sync();
-    expect(again).toMatchObject({
-      created: [],
-      updated: [],
-      deleted: [],
-      failed: [],
-      unchanged: 1,
-    });
-  });
-
-  test('a rule changed behind its back (number, room, agent) is replaced, naming what changed', async () => {
-    const { sip, telephony, agent } = setup();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    const [trunk] = await sip.listInboundTrunks();
-    await sip.replaceDispatchRule(route.sync.ruleId!, {
-      name: `switchboard:${route.id}`,
-      trunkId: trunk!.id,
-      number: '+15550009999',
-      roomPrefix: 'lobby',
-      agents: [{ agentName: 'someone-else', metadata: '{}' }],
-    });
-    const report = await telephony.sync();
-    expect(report.updated).toEqual([
-      {
-        routeId: route.id,
-        did: DID,
-        ruleId: route.sync.ruleId,
-        changed: ['number', 'room', 'agent'],
+describe('the agent a route names', () => {
+  /** Services whose agent store counts namesByIds calls. */
+  function setupCounting() {
+    const store = createMemoryAgentStore();
+    const lookups: string[][] = [];
+    const counting: AgentStore = {
+      ...store,
+      namesByIds: (ids) => {
+        lookups.push([...ids]);
+        return store.namesByIds(ids);
       },
+    };
+    const services = buildServices({ store: counting });
+    return { store, lookups, services, telephony: services.telephony };
+  }
+
+  test('a page of routes reads its agents’ names in one query, each agent once', async () => {
+    const { lookups, services, telephony } = setupCounting();
+    const first = await services.agents.create(buildAgentInput({ name: 'Day' }));
+    const second = await services.agents.create(buildAgentInput({ name: 'Night' }));
+    for (const [did, agentId] of [
+      [DID, first.id],
+      [OTHER_DID, second.id],
+      ['+33142685300', first.id],
+    ] as const) {
+      await telephony.createRoute({ did, agentId });
+    }
+    lookups.splice(0);
+    const page = await telephony.listRoutes({ limit: 20 });
+    expect(page.items.map((route) => [route.did, route.agent])).toEqual([
+      ['+14155550100', { id: first.id, name: 'Day' }],
+      ['+33142685300', { id: first.id, name: 'Day' }],
+      ['+442079460958', { id: second.id, name: 'Night' }],
     ]);
-    expect((await rulesOf(sip))[0]).toMatchObject({ numbers: [DID], roomPrefix: 'call' });
+    expect(lookups).toEqual([[first.id, second.id]]);
   });
 
-  test('rules Switchboard does not own are reported as unknown and never changed', async () => {
-    const { sip, telephony, agent } = setup();
-    await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    const foreign = sip.addForeignRule({
-      name: 'support queue',
-      trunkIds: [],
-      numbers: ['+15550001111'],
-      inboundNumbers: [],
-      kind: 'direct',
-      roomPrefix: 'support',
-      pin: '',
-      agents: [],
+  test('an empty page reads no names', async () => {
+    const { lookups, telephony } = setupCounting();
+    expect(await telephony.listRoutes({ limit: 20 })).toEqual({ items: [], nextCursor: null });
+    expect(lookups).toEqual([]);
+  });
+
+  test('an agent deleted behind the service’s back keeps its last name; one not stored at all has none', async () => {
+    const { store, services, telephony } = setupCounting();
+    const agent = await services.agents.create(buildAgentInput({ name: 'Soon gone' }));
+    const route = await telephony.createRoute({ did: DID, agentId: agent.id });
+    await store.softDelete(agent.id, new Date());
+    expect((await telephony.getRoute(route.id)).agent).toEqual({ id: agent.id, name: 'Soon gone' });
+
+    const stranger = '0123456789abcdef01234567';
+    const routes = createMemoryDidRouteStore();
+    const orphan = await routes.create({
+      did: OTHER_DID,
+      agentId: stranger,
+      label: null,
+      sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
     });
-    const lookalike = sip.addForeignRule({
-      name: 'switchboard:0123456789abcdef01234567',
-      trunkIds: ['ST_elsewhere'],
-      numbers: ['+15550002222'],
-      inboundNumbers: [],
-      kind: 'individual',
-      roomPrefix: 'call',
-      pin: '',
-      agents: [],
+    if (orphan.status !== 'created') throw new Error('expected the route to be created');
+    const other = buildServices({ routes });
+    expect((await other.telephony.getRoute(orphan.route.id)).agent).toEqual({
+      id: stranger,
+      name: null,
     });
-    const report = await telephony.sync();
-    expect(report.unknown).toEqual(
-      [foreign, lookalike].map((rule) => ({
-        ruleId: rule.id,
-        name: rule.name,
-        numbers: rule.numbers,
-        trunkIds: rule.trunkIds,
-      })),
-    );
-    expect(report.warnings).toEqual([expect.stringMatching(/another Switchboard/)]);
-    expect(report).toMatchObject({ created: [], updated: [], deleted: [], unchanged: 1 });
-    const rules = await rulesOf(sip);
-    expect(rules).toContainEqual(foreign);
-    expect(rules).toContainEqual(lookalike);
-  });
-
-  test('a second rule for the same route is deleted', async () => {
-    const { sip, telephony, agent } = setup();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    const duplicate = sip.addForeignRule({
-      name: `switchboard:${route.id}`,
-      trunkIds: ['ST_old'],
-      numbers: [DID],
-      inboundNumbers: [],
-      kind: 'individual',
-      roomPrefix: 'call',
-      pin: '',
-      agents: [],
-    });
-    const report = await telephony.sync();
-    expect(report.deleted).toEqual([
-      {
-        ruleId: duplicate.id,
-        routeId: route.id,
-        did: DID,
-        reason: 'a second rule for the same route',
-      },
-    ]);
-    expect(report.unchanged).toBe(1);
-    expect((await rulesOf(sip)).map((rule) => rule.id)).toEqual([route.sync.ruleId]);
-  });
-
-  test('a foreign rule holding the number on the trunk: the route fails with LiveKit’s reason, sync reports both', async () => {
-    const sip = createMemorySip();
-    const trunk = await sip.createInboundTrunk({ name: MANAGED_TRUNK_NAME, numbers: [DID] });
-    const foreign = await sip.createDispatchRule({
-      name: 'hand-made',
-      trunkId: trunk.id,
-      number: DID,
-      roomPrefix: 'x',
-      agents: [],
-    });
-    const { telephony, agent } = setup({ sip });
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    expect(route.sync.state).toBe('error');
-    expect(route.sync.error).toContain(foreign.id);
-    const report = await telephony.sync();
-    expect(report.failed).toEqual([{ routeId: route.id, did: DID, error: route.sync.error }]);
-    expect(report.unknown.map((rule) => rule.ruleId)).toEqual([foreign.id]);
-  });
-
-  test('the trunk Switchboard keeps is re-created with the routed numbers when it disappears', async () => {
-    const { sip, telephony, agent } = setup();
-    const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
-    await telephony.createRoute({ did: OTHER_DID, agentId });
-    const [old] = await sip.listInboundTrunks();
-    await sip.deleteInboundTrunk(old!.id);
-    const report = await telephony.sync();
-    expect(report.trunk).toMatchObject({ action: 'created', managed: true });
-    expect(report.trunk.numbers.sort()).toEqual([DID, OTHER_DID].sort());
-    expect(report.updated.map((entry) => entry.changed)).toEqual([['trunk'], ['trunk']]);
-    const rules = await rulesOf(sip);
-    expect(rules.every((rule) => rule.trunkIds[0] === report.trunk.id)).toBe(true);
-  });
-});
-
-describe('LIVEKIT_SIP_TRUNK_ID', () => {
-  test('rules use that trunk; its numbers are never changed; numbers it lacks are a warning', async () => {
-    const sip = createMemorySip();
-    const trunk = await sip.createInboundTrunk({ name: 'ops-trunk', numbers: [OTHER_DID] });
-    const { telephony, agent } = setup({ sip, sipTrunkId: trunk.id });
-    await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    expect((await rulesOf(sip))[0]?.trunkIds).toEqual([trunk.id]);
-    expect(await sip.listInboundTrunks()).toEqual([trunk]);
-    const report = await telephony.sync();
-    expect(report.trunk).toEqual({
-      id: trunk.id,
-      managed: false,
-      action: 'unchanged',
-      numbers: [OTHER_DID],
-    });
-    expect(report.warnings).toEqual([expect.stringContaining(`does not list ${DID}`)]);
-  });
-
-  test('a trunk id LiveKit does not have: routes are marked error and sync is SERVICE_UNAVAILABLE', async () => {
-    const { telephony, agent } = setup({ sipTrunkId: 'ST_missing' });
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    expect(route.sync.error).toMatch(
-      /LIVEKIT_SIP_TRUNK_ID is ST_missing, but LiveKit has no inbound trunk/,
-    );
-    await expect(telephony.sync()).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 });

@@ -1,18 +1,15 @@
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
+import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
+import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
+import { createServices } from '../compose.ts';
 import { createInnerContext, type Services } from '../context.ts';
-import { createUnconfiguredLiveKitRooms } from '../livekit/livekit-rooms.unconfigured.ts';
-import { createUnconfiguredSip } from '../livekit/sip.unconfigured.ts';
 import { createMemoryLogger, type Logger } from '../logger.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import { createCaller } from '../routers/_app.ts';
-import { createAgentService } from '../services/agent.service.ts';
-import { createSessionService } from '../services/session.service.ts';
-import { createSystemService } from '../services/system.service.ts';
-import { createRouteReferences, createTelephonyService } from '../services/telephony.service.ts';
 import type { AgentCreateInput } from '../../shared/agent.schema.ts';
 import type { StorageKind } from '../../shared/system.schema.ts';
 
@@ -36,40 +33,22 @@ export interface BuildServicesOptions {
   managedTrunkName?: string;
 }
 
-/** Services over a fresh store (in-memory unless given), as `main.ts` would wire them. */
+/** Services wired as the app wires them, over in-memory stores and unconfigured LiveKit by default. */
 export function buildServices(options: BuildServicesOptions = {}): Services {
-  const routes = options.routes ?? createMemoryDidRouteStore();
-  const agents = createAgentService({
-    store: options.store ?? createMemoryAgentStore(),
-    references: createRouteReferences(routes),
+  return createServices({
+    agentStore: options.store ?? createMemoryAgentStore(),
+    routeStore: options.routes ?? createMemoryDidRouteStore(),
+    rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
+    sip: options.sip ?? createUnconfiguredSip(),
+    storage: options.storage ?? 'memory',
+    livekitConfigured: options.rooms !== undefined,
+    agentName: options.agentName ?? TEST_AGENT_NAME,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 600,
+    version: '0.0.0-test',
+    ...(options.sipTrunkId && { sipTrunkId: options.sipTrunkId }),
+    ...(options.managedTrunkName && { managedTrunkName: options.managedTrunkName }),
     ...(options.logger && { logger: options.logger }),
   });
-  const agentName = options.agentName ?? TEST_AGENT_NAME;
-  return {
-    agents,
-    session: createSessionService({
-      agents,
-      rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
-      agentName,
-      tokenTtlSeconds: options.tokenTtlSeconds ?? 600,
-      ...(options.logger && { logger: options.logger }),
-    }),
-    system: createSystemService({
-      storage: options.storage ?? 'memory',
-      livekitConfigured: options.rooms !== undefined,
-      agentName,
-      version: '0.0.0-test',
-    }),
-    telephony: createTelephonyService({
-      routes,
-      agents,
-      sip: options.sip ?? createUnconfiguredSip(),
-      agentName,
-      ...(options.sipTrunkId && { trunkId: options.sipTrunkId }),
-      ...(options.managedTrunkName && { managedTrunkName: options.managedTrunkName }),
-      ...(options.logger && { logger: options.logger }),
-    }),
-  };
 }
 
 /** A router caller with a fresh context, and the lines it logged (services' lines included). */

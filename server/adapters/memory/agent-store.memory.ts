@@ -37,6 +37,15 @@ export function createMemoryAgentStore(options: { now?: () => Date } = {}): Agen
       return agent ? clone(agent) : null;
     },
 
+    async namesByIds(ids) {
+      const names = new Map<string, string>();
+      for (const id of ids) {
+        const agent = agents.get(id);
+        if (agent) names.set(id, agent.name);
+      }
+      return names;
+    },
+
     async create(input) {
       const at = now();
       const agent: AgentRecord = {

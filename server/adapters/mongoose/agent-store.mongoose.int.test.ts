@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dropTestDatabase, testDatabaseUri } from '../../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
@@ -7,10 +7,12 @@ import { AGENTS_COLLECTION, REVISION_CLAIMS_COLLECTION } from './agent.model.ts'
 import { CLAIM_STALE_MS, createMongooseAgentStore, escapeRegex } from './agent-store.mongoose.ts';
 
 let connection: Connection;
+let databaseUri: string;
 
 beforeAll(async () => {
+  databaseUri = testDatabaseUri('agent_store');
   connection = await mongoose
-    .createConnection(testDatabaseUri('agent_store'), {
+    .createConnection(databaseUri, {
       bufferCommands: false,
       serverSelectionTimeoutMS: 5000,
     })
@@ -86,6 +88,39 @@ describe('Mongoose adapter: what is stored', () => {
       agent: { version: 2 },
     });
     expect(await claims.countDocuments({ _id: new RegExp(`^${agent.id}:`) })).toBe(0);
+  });
+
+  test('namesByIds is one find on `_id: { $in }` (each id once), projecting only the name', async () => {
+    const monitored = await mongoose
+      .createConnection(databaseUri, {
+        bufferCommands: false,
+        serverSelectionTimeoutMS: 5000,
+        monitorCommands: true,
+      })
+      .asPromise();
+    try {
+      const store = createMongooseAgentStore(monitored);
+      const a = await store.create({ name: 'A', description: '', config: {} });
+      const b = await store.create({ name: 'B', description: '', config: {} });
+      await store.softDelete(b.id, new Date());
+      const commands: mongo.CommandStartedEvent[] = [];
+      monitored.getClient().on('commandStarted', (event) => commands.push(event));
+      const names = await store.namesByIds([a.id, b.id, a.id]);
+      expect(names).toEqual(
+        new Map([
+          [a.id, 'A'],
+          [b.id, 'B'],
+        ]),
+      );
+      expect(commands.map((event) => event.commandName)).toEqual(['find']);
+      expect(commands[0]?.command).toMatchObject({
+        find: AGENTS_COLLECTION,
+        filter: { _id: { $in: [a.id, b.id].map((id) => new mongoose.Types.ObjectId(id)) } },
+        projection: { name: 1 },
+      });
+    } finally {
+      await monitored.close();
+    }
   });
 
   test('escapeRegex neutralises every pattern character', () => {

@@ -37,6 +37,8 @@ export interface MongooseAgentStore extends AgentStore {
   ensureIndexes(): Promise<void>;
 }
 
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
 /** A claim older than this was left by a writer that died between its two writes. */
 export const CLAIM_STALE_MS = 10_000;
 /** How long an update without `expectedVersion` keeps retrying while other writers win. */
@@ -144,6 +146,19 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
       translate(async () => {
         const doc = await Agents.findOne(liveById(id)).lean<AgentDocument>().exec();
         return doc ? toAgentRecord(doc) : null;
+      }),
+
+    namesByIds: (ids) =>
+      translate(async () => {
+        // An id that is not an ObjectId names no agent (and would make the driver throw).
+        const objectIds = [...new Set(ids)]
+          .filter((id) => OBJECT_ID.test(id))
+          .map((id) => new mongoose.Types.ObjectId(id));
+        if (objectIds.length === 0) return new Map<string, string>();
+        const docs = await Agents.find({ _id: { $in: objectIds } }, { name: 1 })
+          .lean<Pick<AgentDocument, '_id' | 'name'>[]>()
+          .exec();
+        return new Map(docs.map((doc) => [doc._id.toHexString(), doc.name]));
       }),
 
     create: (input) =>

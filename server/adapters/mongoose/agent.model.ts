@@ -34,6 +34,7 @@ export const agentMongooseSchema = new Schema(
  *   B-tree index can seek; it is applied while walking this index in order, so a page still reads
  *   only as far as it needs.
  * - get / update / softDelete by `_id` (+ `deletedAt: null`, + `version`) → the `_id` index.
+ * - namesByIds (`_id: { $in }`, deleted agents included, projecting `name`) → the `_id` index.
  */
 agentMongooseSchema.index({ deletedAt: 1, createdAt: -1, _id: -1 }, { name: 'live_newest_first' });
 

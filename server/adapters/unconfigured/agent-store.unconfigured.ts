@@ -17,6 +17,7 @@ export function createUnconfiguredAgentStore(): AgentStore {
   return {
     list: refuse,
     get: refuse,
+    namesByIds: refuse,
     create: refuse,
     update: refuse,
     softDelete: refuse,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type {
   DispatchRule,
   DispatchRuleInput,
   InboundTrunk,
   SipDispatch,
-} from '../ports/sip-dispatch.port.ts';
+} from '../../ports/sip-dispatch.port.ts';
 
 export interface MemorySip extends SipDispatch {
   /** Server API calls made so far. */

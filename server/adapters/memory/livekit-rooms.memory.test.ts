@@ -1,4 +1,4 @@
-import { describeLiveKitRoomsContract } from './livekit-rooms.contract.ts';
+import { describeLiveKitRoomsContract } from '../../ports/livekit-rooms.contract.ts';
 import {
   createMemoryLiveKitRooms,
   MEMORY_LIVEKIT_API_KEY,

@@ -1,5 +1,5 @@
-import { ServiceUnavailableError } from '../errors.ts';
-import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+import { ServiceUnavailableError } from '../../errors.ts';
+import type { LiveKitRooms } from '../../ports/livekit-rooms.port.ts';
 
 export const LIVEKIT_NOT_CONFIGURED = 'LiveKit is not configured';
 

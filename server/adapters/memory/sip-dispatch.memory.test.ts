@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ServiceUnavailableError } from '../errors.ts';
-import { describeSipDispatchContract, randomTestDid } from './sip.contract.ts';
-import { createMemorySip } from './sip.memory.ts';
+import { ServiceUnavailableError } from '../../errors.ts';
+import { describeSipDispatchContract, randomTestDid } from '../../ports/sip-dispatch.contract.ts';
+import { createMemorySip } from './sip-dispatch.memory.ts';
 
 describeSipDispatchContract('memory', async () => createMemorySip());
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+import type { AgentDispatchRecord, LiveKitRooms } from './livekit-rooms.port.ts';
 
 export interface LiveKitRoomsHarness {
   rooms: LiveKitRooms;

@@ -1,5 +1,5 @@
-import { ServiceUnavailableError } from '../errors.ts';
-import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
+import { ServiceUnavailableError } from '../../errors.ts';
+import type { SipDispatch } from '../../ports/sip-dispatch.port.ts';
 import { LIVEKIT_NOT_CONFIGURED } from './livekit-rooms.unconfigured.ts';
 
 /**

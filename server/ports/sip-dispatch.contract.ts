@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { DispatchRuleInput, SipDispatch } from '../ports/sip-dispatch.port.ts';
+import type { DispatchRuleInput, SipDispatch } from './sip-dispatch.port.ts';
 
 /** A random North-American test number (+1 555 …), so parallel files never share one. */
 export function randomTestDid(): string {

@@ -3,8 +3,8 @@ import type {
   AgentDispatchRecord,
   LiveKitRooms,
   ParticipantTokenRequest,
-} from '../ports/livekit-rooms.port.ts';
-import { mintParticipantToken, toWebSocketUrl } from './participant-token.ts';
+} from '../../ports/livekit-rooms.port.ts';
+import { mintParticipantToken, toWebSocketUrl } from '../../livekit/participant-token.ts';
 
 export interface MemoryLiveKitRooms extends LiveKitRooms {
   /** Every dispatch of a room (any agent), in creation order; [] when there is no such room. */

@@ -1,0 +1,76 @@
+import type { StorageKind } from '../shared/system.schema.ts';
+import type { Services } from './context.ts';
+import type { Logger } from './logger.ts';
+import type { AgentStore } from './ports/agent-store.port.ts';
+import type { DidRouteStore } from './ports/did-route-store.port.ts';
+import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
+import type { SipDispatch } from './ports/sip-dispatch.port.ts';
+import { createAgentService } from './services/agent.service.ts';
+import { createSessionService } from './services/session.service.ts';
+import { createSystemService } from './services/system.service.ts';
+import { createRouteReferences, createTelephonyService } from './services/telephony.service.ts';
+
+/** The adapters chosen for each port, and the settings the services read. */
+export interface ServiceWiring {
+  /** Where agents live. */
+  agentStore: AgentStore;
+  /** Where phone-number routes live (beside the agents). */
+  routeStore: DidRouteStore;
+  /** LiveKit's room and dispatch API, for `session.start`. */
+  rooms: LiveKitRooms;
+  /** LiveKit's SIP API, for telephony. */
+  sip: SipDispatch;
+  /** Which kind of store answers, as `system.info` reports it. */
+  storage: StorageKind;
+  /** Whether `rooms` and `sip` reach a real LiveKit, as `system.info` reports it. */
+  livekitConfigured: boolean;
+  /** AGENT_NAME: the worker every call dispatches. */
+  agentName: string;
+  /** SESSION_TTL_SECONDS: lifetime of a participant token. */
+  tokenTtlSeconds: number;
+  /** The server's version, as `system.info` reports it. */
+  version: string;
+  /** LIVEKIT_SIP_TRUNK_ID; without it telephony keeps its own trunk. */
+  sipTrunkId?: string;
+  /** The name of the trunk telephony keeps (default `switchboard-inbound`). */
+  managedTrunkName?: string;
+  logger?: Logger;
+}
+
+/**
+ * Builds every service from the chosen adapters: the one place services are wired to each other,
+ * used by the app (adapters picked from the environment) and by tests (fakes by default).
+ */
+export function createServices(wiring: ServiceWiring): Services {
+  const logger = wiring.logger && { logger: wiring.logger };
+  const agents = createAgentService({
+    store: wiring.agentStore,
+    references: createRouteReferences(wiring.routeStore),
+    ...logger,
+  });
+  return {
+    agents,
+    session: createSessionService({
+      agents,
+      rooms: wiring.rooms,
+      agentName: wiring.agentName,
+      tokenTtlSeconds: wiring.tokenTtlSeconds,
+      ...logger,
+    }),
+    system: createSystemService({
+      storage: wiring.storage,
+      livekitConfigured: wiring.livekitConfigured,
+      agentName: wiring.agentName,
+      version: wiring.version,
+    }),
+    telephony: createTelephonyService({
+      routes: wiring.routeStore,
+      agents,
+      sip: wiring.sip,
+      agentName: wiring.agentName,
+      ...(wiring.sipTrunkId && { trunkId: wiring.sipTrunkId }),
+      ...(wiring.managedTrunkName && { managedTrunkName: wiring.managedTrunkName }),
+      ...logger,
+    }),
+  };
+}

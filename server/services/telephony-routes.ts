@@ -1,0 +1,210 @@
+import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
+import type { DidRoute, DidRouteSync } from '../../shared/telephony.schema.ts';
+import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
+import type {
+  DidRouteRecord,
+  DidRouteStore,
+  RouteSyncRecord,
+} from '../ports/did-route-store.port.ts';
+import type { AgentService } from './agent.service.ts';
+import { pendingFrom, type TelephonySync } from './telephony-sync.ts';
+import type { TelephonyService } from './telephony.service.ts';
+
+export type TelephonyRoutes = Pick<
+  TelephonyService,
+  'listRoutes' | 'getRoute' | 'createRoute' | 'updateRoute' | 'deleteRoute' | 'resolve'
+>;
+
+export interface TelephonyRoutesDeps {
+  routes: DidRouteStore;
+  agents: Pick<AgentService, 'getRecord' | 'namesByIds'>;
+  /** Brings LiveKit in step with a saved route. */
+  sync: Pick<TelephonySync, 'push'>;
+  /** The agent's config as a call gets it. */
+  resolveConfig(agentId: string): Promise<ResolvedAgentConfig>;
+  now: () => Date;
+}
+
+/**
+ * Routes (phone number → agent): validation, one live route per number, a live agent behind each,
+ * keyset paging by number. Every change that LiveKit sees is saved first (sync state `pending`),
+ * then pushed.
+ */
+export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoutes {
+  const { routes, sync, now } = deps;
+
+  const routeNotFound = (id: string) =>
+    new NotFoundError(`Route ${id} was not found (it may have been deleted)`, {
+      details: { reason: 'not-found', resource: 'route', id },
+    });
+
+  /** The agent must exist and be live: NOT_FOUND with an issue at `agentId` otherwise. */
+  const requireAgent = async (agentId: string) => {
+    try {
+      await deps.agents.getRecord(agentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        const message = `agent ${agentId} was not found (it may have been deleted)`;
+        throw new NotFoundError(`agentId: ${message}`, {
+          cause: error,
+          issues: [{ path: ['agentId'], message }],
+          details: { reason: 'not-found', resource: 'agent', id: agentId },
+        });
+      }
+      throw error;
+    }
+  };
+
+  /** The wire form of routes, each naming its agent: one store query for all of them. */
+  const toDidRoutes = async (records: DidRouteRecord[]): Promise<DidRoute[]> => {
+    if (records.length === 0) return [];
+    const names = await deps.agents.namesByIds([...new Set(records.map((r) => r.agentId))]);
+    return records.map((record) => toDidRoute(record, names.get(record.agentId) ?? null));
+  };
+  const toOneDidRoute = async (record: DidRouteRecord): Promise<DidRoute> =>
+    (await toDidRoutes([record]))[0]!;
+
+  return {
+    async listRoutes(input) {
+      const afterDid = input.cursor ? decodeRouteCursor(input.cursor) : undefined;
+      const rows = await routes.list({
+        limit: input.limit + 1,
+        ...(afterDid !== undefined && { afterDid }),
+        ...(input.agentId !== undefined && { agentId: input.agentId }),
+      });
+      const items = rows.slice(0, input.limit);
+      const last = items.at(-1);
+      return {
+        items: await toDidRoutes(items),
+        nextCursor: rows.length > input.limit && last ? encodeRouteCursor(last.did) : null,
+      };
+    },
+
+    async getRoute(id) {
+      const route = await routes.get(id);
+      if (!route) throw routeNotFound(id);
+      return toOneDidRoute(route);
+    },
+
+    async createRoute(input) {
+      await requireAgent(input.agentId);
+      const outcome = await routes.create({
+        did: input.did,
+        agentId: input.agentId,
+        label: input.label || null,
+        sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
+      });
+      if (outcome.status === 'did_taken') throw didTaken(input.did, outcome.existing);
+      // The agent may have been deleted between the check and the insert (its delete looked for
+      // routes before this one existed): then the route goes again.
+      try {
+        await requireAgent(input.agentId);
+      } catch (error) {
+        await routes.softDelete(outcome.route.id, now(), outcome.route.sync);
+        throw error;
+      }
+      return toOneDidRoute(await sync.push(outcome.route));
+    },
+
+    async updateRoute({ routeId, did, agentId, label }) {
+      if (agentId !== undefined) await requireAgent(agentId);
+      const current = await routes.get(routeId);
+      if (!current) throw routeNotFound(routeId);
+      const touchesLiveKit = did !== undefined || agentId !== undefined;
+      const outcome = await routes.update(routeId, {
+        ...(did !== undefined && { did }),
+        ...(agentId !== undefined && { agentId }),
+        ...(label !== undefined && { label: label || null }),
+        ...(touchesLiveKit && { sync: pendingFrom(current.sync) }),
+      });
+      if (outcome.status === 'not_found') throw routeNotFound(routeId);
+      if (outcome.status === 'did_taken') throw didTaken(did ?? current.did, outcome.existing);
+      if (agentId !== undefined && agentId !== current.agentId) {
+        try {
+          await requireAgent(agentId);
+        } catch (error) {
+          await routes.update(routeId, { agentId: current.agentId, sync: current.sync });
+          throw error;
+        }
+      }
+      return toOneDidRoute(touchesLiveKit ? await sync.push(outcome.route) : outcome.route);
+    },
+
+    async deleteRoute(id) {
+      const current = await routes.get(id);
+      if (!current) throw routeNotFound(id);
+      const deleted = await routes.softDelete(id, now(), pendingFrom(current.sync));
+      if (!deleted?.deletedAt) throw routeNotFound(id);
+      const pushed = await sync.push(deleted);
+      return {
+        id: deleted.id,
+        did: deleted.did,
+        deletedAt: deleted.deletedAt.toISOString(),
+        sync: toWireSync(pushed.sync),
+      };
+    },
+
+    async resolve({ did }) {
+      const route = await routes.findByDid(did);
+      if (!route) {
+        throw new NotFoundError(`No route answers ${did}: add one with telephony.routes.create`, {
+          details: { reason: 'not-found', resource: 'number', id: did },
+        });
+      }
+      return {
+        routeId: route.id,
+        did: route.did,
+        agentId: route.agentId,
+        config: await deps.resolveConfig(route.agentId),
+      };
+    },
+  };
+}
+
+function didTaken(did: string, existing: DidRouteRecord | null): ConflictError {
+  const message = existing
+    ? `${did} already routes to agent ${existing.agentId} (route ${existing.id}); update or delete that route first`
+    : `${did} already has a route; update or delete that route first`;
+  return new ConflictError(`did: ${message}`, {
+    issues: [{ path: ['did'], message }],
+    ...(existing && {
+      details: { reason: 'number-taken', did, routeId: existing.id, agentId: existing.agentId },
+    }),
+  });
+}
+
+export function toWireSync(sync: RouteSyncRecord): DidRouteSync {
+  return {
+    state: sync.state,
+    ...(sync.ruleId !== null && { ruleId: sync.ruleId }),
+    ...(sync.error !== null && { error: sync.error }),
+    ...(sync.syncedAt !== null && { syncedAt: sync.syncedAt.toISOString() }),
+  };
+}
+
+export function toDidRoute(record: DidRouteRecord, agentName: string | null): DidRoute {
+  return {
+    id: record.id,
+    did: record.did,
+    agentId: record.agentId,
+    agent: { id: record.agentId, name: agentName },
+    ...(record.label !== null && { label: record.label }),
+    sync: toWireSync(record.sync),
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    ...(record.deletedAt && { deletedAt: record.deletedAt.toISOString() }),
+  };
+}
+
+/** Opaque to clients: base64url of the last DID of the page. */
+export function encodeRouteCursor(did: string): string {
+  return Buffer.from(did).toString('base64url');
+}
+
+export function decodeRouteCursor(cursor: string): string {
+  const did = Buffer.from(cursor, 'base64url').toString();
+  if (!/^\+\d{8,15}$/.test(did)) {
+    throw invalidInput(['cursor'], 'not a cursor this server issued; start again without one');
+  }
+  return did;
+}
