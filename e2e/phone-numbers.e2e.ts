@@ -277,24 +277,47 @@ describe('phone numbers', () => {
       await numberField.fill(taken.e164.replace(/^(\+1)(\d{3})(\d{3})(\d{4})$/, '$1.$2.$3.$4'));
       await dialog.getByText(`Normalised to ${taken.e164}`).waitFor();
       await dialog.getByRole('button', { name: 'Add number' }).click();
-      // Under the number, by the CONFLICT's code: with number-taken details the dialog names the
-      // agent ("… already answers for “Owner”"); the server's words otherwise.
+      // Under the number, from details.reason 'number-taken', naming the agent by details.agentId.
       await dialog
-        .getByRole('listitem')
-        .filter({ hasText: /already/ })
+        .getByText(
+          `${taken.readable} already answers for “${agent.name}”. Edit or delete that number first.`,
+        )
         .waitFor();
       expect(await numberField.getAttribute('aria-invalid')).toBe('true');
-      const conflict =
-        (await page
-          .locator(`[id="${(await numberField.getAttribute('aria-describedby'))?.split(' ')[0]}"]`)
-          .textContent()) ?? '';
-      expect(conflict.includes(taken.readable) || conflict.includes(taken.e164)).toBe(true);
       expect(await numberField.evaluate((element) => element === document.activeElement)).toBe(
         true,
       );
       await screenshot(page, 'desktop-phone-number-conflict');
       const { items } = await api.telephony.routes.list.query({ agentId: agent.id });
       expect(items.map((route) => route.did)).toEqual([taken.e164]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a number for an agent deleted meanwhile: the server’s refusal lands beside the agent', async () => {
+    const agent = await api.agents.create.mutate({ name: uniqueName('Gone soon') });
+    const number = freshNumber();
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(`/phone-numbers?agent=${agent.id}`);
+      await page.getByRole('button', { name: 'Add a number for this agent' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a phone number' });
+      await dialog.getByRole('textbox', { name: 'Phone number' }).fill(number.typed);
+      const picker = dialog.getByRole('combobox', { name: 'Agent' });
+      // The agent is chosen already (its name shows once loaded).
+      await expect.poll(() => picker.inputValue()).toBe(agent.name);
+      // Someone deletes the agent while the dialog is open: only the server can know.
+      await api.agents.delete.mutate({ agentId: agent.id });
+      await dialog.getByRole('button', { name: 'Add number' }).click();
+      await dialog
+        .getByText(`agent ${agent.id} was not found (it may have been deleted)`)
+        .waitFor();
+      expect(await picker.getAttribute('aria-invalid')).toBe('true');
+      const describedBy = (await picker.getAttribute('aria-describedby'))?.split(' ')[0] ?? '';
+      expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('was not found');
+      await screenshot(page, 'desktop-phone-number-agent-gone');
+      expect(await routeOf(number.e164)).toBeUndefined();
     } finally {
       await context.close();
     }
