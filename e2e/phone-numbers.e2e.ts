@@ -352,6 +352,27 @@ describe('phone numbers', () => {
     }
   });
 
+  test('the list names each number’s agent from the routes themselves: no agents.get per agent', async () => {
+    const first = await api.agents.create.mutate({ name: uniqueName('Sales line') });
+    const second = await api.agents.create.mutate({ name: uniqueName('Support line') });
+    const numbers = [freshNumber(), freshNumber()];
+    await api.telephony.routes.create.mutate({ did: numbers[0]!.e164, agentId: first.id });
+    await api.telephony.routes.create.mutate({ did: numbers[1]!.e164, agentId: second.id });
+    const { context, page } = await openPage(browser);
+    try {
+      const agentReads: string[] = [];
+      page.on('request', (request) => {
+        if (procedure('agents.get')(new URL(request.url()))) agentReads.push(request.url());
+      });
+      await page.goto('/phone-numbers');
+      await row(page, numbers[0]!.readable).getByRole('link', { name: first.name }).waitFor();
+      await row(page, numbers[1]!.readable).getByRole('link', { name: second.name }).waitFor();
+      expect(agentReads).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a delete the server refuses puts the number back, and a toast says why', async () => {
     const agent = await api.agents.create.mutate({ name: uniqueName('Keeper') });
     const number = freshNumber();

@@ -7,7 +7,7 @@ import { trpc } from '../../lib/trpc.ts';
 import { formatDid } from './phone-format.ts';
 import { DeleteRouteDialog } from './delete-route-dialog.tsx';
 import { TestNumberDialog, TestNumberPanel } from './resolved-call.tsx';
-import { useAgentNames, useDeleteRoute, type AgentName, type DidRoute } from './route-cache.ts';
+import { useDeleteRoute, type DidRoute } from './route-cache.ts';
 import { RouteDialog, type RouteDialogTarget } from './route-dialog.tsx';
 import { summariseSyncReport } from './sync-report.ts';
 import { LoadMore } from '../../components/load-more.tsx';
@@ -37,11 +37,12 @@ export function PhoneNumbersPage() {
     },
   );
   const routes = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const names = useAgentNames([
-    ...routes.map((route) => route.agentId),
-    ...(filterId ? [filterId] : []),
-  ]);
-  const nameOf = (agentId: string) => names.get(agentId)?.name ?? null;
+  // Routes name their agent; only a filter with no numbers yet asks for the agent itself.
+  const filterRoute = filterId ? routes.find((route) => route.agentId === filterId) : undefined;
+  const filterAgent = trpc.agents.get.useQuery(
+    { agentId: filterId },
+    { enabled: filterId !== '' && list.isSuccess && !filterRoute, staleTime: 60_000 },
+  );
 
   const [dialog, setDialog] = useState<RouteDialogTarget | null>(null);
   const [toDelete, setToDelete] = useState<DidRoute | null>(null);
@@ -75,7 +76,7 @@ export function PhoneNumbersPage() {
   const info = trpc.system.info.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
   const livekitOff = info.data?.livekitConfigured === false;
 
-  const filterName = filterId ? nameOf(filterId) : null;
+  const filterName = filterRoute?.agent.name ?? filterAgent.data?.name ?? null;
   const addNumber = () =>
     setDialog({
       mode: 'create',
@@ -165,11 +166,8 @@ export function PhoneNumbersPage() {
                   <RouteRow
                     key={route.id}
                     route={route}
-                    agent={names.get(route.agentId)}
                     onTest={() => setToTest(route.did)}
-                    onEdit={() =>
-                      setDialog({ mode: 'edit', route, agentName: nameOf(route.agentId) })
-                    }
+                    onEdit={() => setDialog({ mode: 'edit', route, agentName: route.agent.name })}
                     onDelete={() => setToDelete(route)}
                   />
                 ))}
@@ -186,7 +184,7 @@ export function PhoneNumbersPage() {
       <RouteDialog target={dialog} onClose={() => setDialog(null)} />
       <DeleteRouteDialog
         route={toDelete}
-        agentName={toDelete ? nameOf(toDelete.agentId) : null}
+        agentName={toDelete?.agent.name ?? null}
         onCancel={() => setToDelete(null)}
         onConfirm={(route) => {
           setToDelete(null);
@@ -201,13 +199,12 @@ export function PhoneNumbersPage() {
 
 interface RouteRowProps {
   route: DidRoute;
-  agent: AgentName | undefined;
   onTest: () => void;
   onEdit: () => void;
   onDelete: () => void;
 }
 
-function RouteRow({ route, agent, onTest, onEdit, onDelete }: RouteRowProps) {
+function RouteRow({ route, onTest, onEdit, onDelete }: RouteRowProps) {
   const readable = formatDid(route.did);
   const errorId = useId();
   const [showError, setShowError] = useState(false);
@@ -222,17 +219,10 @@ function RouteRow({ route, agent, onTest, onEdit, onDelete }: RouteRowProps) {
         <div>
           <dt>Agent</dt>
           <dd className="route-row__agent">
-            {agent?.missing ? (
+            {route.agent.name === null ? (
               <span className="route-row__missing">Deleted agent</span>
             ) : (
-              <Link to={`/agents/${route.agentId}`}>
-                {agent?.name ?? (
-                  <>
-                    <span className="skeleton skeleton--inline" aria-hidden="true" />
-                    <span className="visually-hidden">Loading the agent’s name…</span>
-                  </>
-                )}
-              </Link>
+              <Link to={`/agents/${route.agentId}`}>{route.agent.name}</Link>
             )}
           </dd>
         </div>

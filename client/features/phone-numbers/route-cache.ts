@@ -83,29 +83,3 @@ export function useDeleteRoute() {
     mutation.mutate({ routeId: route.id });
   };
 }
-
-export interface AgentName {
-  name: string | null;
-  /** The agent no longer exists (deleted, or an id from elsewhere). */
-  missing: boolean;
-}
-
-/**
- * Names for the agents of the routes on screen: one `agents.get` per distinct agent, sent
- * together by the batching link (one request per 10) and shared with the agent pages' cache.
- */
-export function useAgentNames(agentIds: readonly string[]): Map<string, AgentName> {
-  const unique = [...new Set(agentIds)];
-  const results = trpc.useQueries((t) =>
-    unique.map((agentId) => t.agents.get({ agentId }, { staleTime: 60_000 })),
-  );
-  const names = new Map<string, AgentName>();
-  unique.forEach((agentId, index) => {
-    const result = results[index];
-    names.set(agentId, {
-      name: result?.data?.name ?? null,
-      missing: errorCode(result?.error) === 'NOT_FOUND',
-    });
-  });
-  return names;
-}
