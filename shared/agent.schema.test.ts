@@ -57,6 +57,25 @@ describe('agentConfigSchema', () => {
     expect(issue?.code === 'custom' && issue.params).toEqual({ reason: TOO_LARGE_REASON });
   });
 
+  test('an oversized config is refused by its size before anything walks the rest of it', () => {
+    // About 86 KiB of strings; past the limit, an element that throws when read and a "$" key
+    // that the key check would report. Neither is reached: the size check stops at 64 KiB.
+    const items: unknown[] = Array.from({ length: 2000 }, () => 'x'.repeat(40));
+    Object.defineProperty(items, 1999, {
+      enumerable: true,
+      get() {
+        throw new Error('the guard walked past the limit');
+      },
+    });
+    const config = { items, later: { $where: 'x' } };
+    const issues = agentConfigSchema.safeParse(config).error?.issues;
+    expect(issues).toHaveLength(1);
+    expect(issues?.[0]).toMatchObject({
+      params: { reason: TOO_LARGE_REASON },
+      message: 'config is over 64 KiB; the limit is 64 KiB',
+    });
+  });
+
   test('tools: names are trimmed, checked and unique', () => {
     expect(agentConfigSchema.parse({ tools: [' a ', { name: 'b_2' }] }).tools).toEqual([
       'a',

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { TOO_LARGE_REASON } from './errors.ts';
-import { findJsonProblem, formatPath, jsonByteLength } from './json-guard.ts';
+import {
+  findJsonProblem,
+  formatPath,
+  jsonByteLength,
+  measureJson,
+  type JsonProblem,
+} from './json-guard.ts';
 
 /** A config serialises (as UTF-8 JSON) to at most this many bytes. */
 export const CONFIG_MAX_BYTES = 64 * 1024;
@@ -110,16 +116,17 @@ export const agentConfigShapeSchema = z.looseObject({
 export type AgentConfigInput = z.input<typeof agentConfigShapeSchema>;
 
 /**
- * Guards a free-form JSON document before its shape is parsed: forbidden keys at any depth,
- * nesting, and the size limit (flagged so that it answers PAYLOAD_TOO_LARGE).
+ * Guards a free-form JSON document before its shape is parsed: the size limit (flagged so that it
+ * answers PAYLOAD_TOO_LARGE) and nesting first, with a count that stops at the limit, then
+ * forbidden keys and non-JSON values at any depth. The order keeps a hostile body cheap: nothing
+ * walks the whole of a document before it is known to be within the limit.
  */
 export function guardJsonDocument(
   value: unknown,
   ctx: z.RefinementCtx,
   { what, maxBytes }: { what: string; maxBytes: number },
 ): void {
-  const problem = findJsonProblem(value);
-  if (problem) {
+  const addProblem = (problem: JsonProblem) => {
     const at = formatPath(problem.path);
     ctx.addIssue({
       code: 'custom',
@@ -127,16 +134,33 @@ export function guardJsonDocument(
       message: `${what}${at ? (at.startsWith('[') ? at : `.${at}`) : ''}: ${problem.message}`,
       input: value,
     });
-    return;
-  }
-  const bytes = jsonByteLength(value);
-  if (bytes > maxBytes) {
+  };
+  const measured = measureJson(value, maxBytes);
+  if (measured.status === 'too_deep') return addProblem(measured.problem);
+  if (measured.status === 'too_large') {
+    const bytes = sizeForMessage(value);
     ctx.addIssue({
       code: 'custom',
-      message: `${what} is ${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`,
+      message: `${what} is ${bytes === undefined ? `over ${formatBytes(maxBytes)}` : formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`,
       params: { reason: TOO_LARGE_REASON },
       input: value,
     });
+    return;
+  }
+  const problem = findJsonProblem(value);
+  if (problem) addProblem(problem);
+}
+
+/**
+ * The exact size of an oversized document, for people trimming it: JSON.stringify is native and
+ * costs about what tRPC's JSON.parse of the body did. Undefined when it cannot be written (nesting
+ * deeper than the stack allows beyond the part measured, a BigInt).
+ */
+function sizeForMessage(value: unknown): number | undefined {
+  try {
+    return jsonByteLength(value);
+  } catch {
+    return undefined;
   }
 }
 
