@@ -23,7 +23,53 @@ export const agentIdSchema = z
   .regex(/^[0-9a-fA-F]{24}$/, 'agentId must be a valid Mongo ObjectId')
   .transform((id) => id.toLowerCase());
 
-/** Trimmed, inner whitespace collapsed, then 1–120 characters. */
+/**
+ * The first character that cannot be in a name, label or description, or null: control
+ * characters (C0, DEL and C1 — NUL, BEL, ESC…; tab, line feed and carriage return only where
+ * `lineBreaks` allows them) and lone UTF-16 surrogates, which no store keeps (MongoDB's UTF-8
+ * turns them into U+FFFD, so what was saved would not be what is read back).
+ */
+export function unsafeCharacter(
+  text: string,
+  { lineBreaks }: { lineBreaks: boolean },
+): { kind: 'control' | 'surrogate'; codePoint: string } | null {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+      if (lineBreaks && (code === 0x09 || code === 0x0a || code === 0x0d)) continue;
+      return { kind: 'control', codePoint: codePointName(code) };
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const low = text.charCodeAt(i + 1);
+      if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) i++;
+      else return { kind: 'surrogate', codePoint: codePointName(code) };
+    }
+  }
+  return null;
+}
+
+const codePointName = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Refuses {@link unsafeCharacter}s in a text field, naming the field and the character. */
+export function refusingUnsafeCharacters(field: string, { lineBreaks }: { lineBreaks: boolean }) {
+  return (text: string, ctx: z.RefinementCtx) => {
+    const found = unsafeCharacter(text, { lineBreaks });
+    if (!found) return;
+    ctx.addIssue({
+      code: 'custom',
+      input: text,
+      message:
+        found.kind === 'control'
+          ? `${field} may not contain control characters${lineBreaks ? ' other than tabs and line breaks' : ''} (found ${found.codePoint})`
+          : `${field} must be well-formed Unicode text (found a lone surrogate, ${found.codePoint})`,
+    });
+  };
+}
+
+/**
+ * Trimmed, inner whitespace (tabs and line breaks included) collapsed to one space, then 1–120
+ * characters, none of them a control character or a lone surrogate.
+ */
 export const agentNameSchema = z
   .string()
   .transform((name) => name.trim().replace(/\s+/g, ' '))
@@ -31,13 +77,16 @@ export const agentNameSchema = z
     z
       .string()
       .min(1, 'name must not be empty')
-      .max(NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters`),
+      .max(NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters`)
+      .superRefine(refusingUnsafeCharacters('name', { lineBreaks: false })),
   );
 
+/** Trimmed, at most 2000 characters; tabs and line breaks are kept, other control characters refused. */
 export const agentDescriptionSchema = z
   .string()
   .trim()
-  .max(DESCRIPTION_MAX_LENGTH, `description must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+  .max(DESCRIPTION_MAX_LENGTH, `description must be at most ${DESCRIPTION_MAX_LENGTH} characters`)
+  .superRefine(refusingUnsafeCharacters('description', { lineBreaks: true }));
 
 const label = (max: number) => z.string().trim().min(1).max(max);
 
