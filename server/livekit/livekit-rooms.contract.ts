@@ -49,6 +49,21 @@ export function describeLiveKitRoomsContract(
       expect(listed).toEqual(outcome.dispatches);
     });
 
+    test('createRoomWithAgentDispatch: a new room with exactly one dispatch carrying the metadata', async () => {
+      const roomName = room();
+      await harness.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata: '{"n":2}' });
+      expect(await harness.listDispatches(roomName)).toEqual([
+        { id: expect.any(String) as unknown, agentName, metadata: '{"n":2}' },
+      ]);
+      // The room is an ordinary one afterwards: ensureAgentDispatch finds the dispatch.
+      const again = await harness.rooms.ensureAgentDispatch({
+        roomName,
+        agentName,
+        metadata: '{"n":2}',
+      });
+      expect(again).toMatchObject({ created: false, dispatches: [{ metadata: '{"n":2}' }] });
+    });
+
     test('a room that has the agent gets no second dispatch, whatever the metadata', async () => {
       const roomName = room();
       const first = await harness.rooms.ensureAgentDispatch({ roomName, agentName, metadata: 'a' });

@@ -99,6 +99,44 @@ describe('LiveKit missing or silent', () => {
   });
 });
 
+describe('createRoomWithAgentDispatch', () => {
+  test('is one CreateRoom request carrying the dispatch', async () => {
+    const requests: { path: string; body: unknown }[] = [];
+    const server = createHttpServer((req, res) => {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (text += chunk));
+      req.on('end', () => {
+        requests.push({ path: req.url ?? '', body: JSON.parse(text) as unknown });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ sid: 'RM_x', name: 'room-1' }));
+      });
+    });
+    const port = await listen(server);
+    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const rooms = createLiveKitRooms({
+      url: `ws://127.0.0.1:${port}`,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      timeoutMs: 3000,
+    });
+    await rooms.createRoomWithAgentDispatch({
+      roomName: 'room-1',
+      agentName: 'agent',
+      metadata: '{"a":1}',
+    });
+    expect(requests).toEqual([
+      {
+        path: '/twirp/livekit.RoomService/CreateRoom',
+        body: expect.objectContaining({
+          name: 'room-1',
+          agents: [expect.objectContaining({ agentName: 'agent', metadata: '{"a":1}' })],
+        }) as unknown,
+      },
+    ]);
+  });
+});
+
 describe('LiveKit answering with an error', () => {
   test('rejected credentials: SERVICE_UNAVAILABLE naming the settings; the echoed token is in no log line', async () => {
     let echoed = '';

@@ -11,5 +11,10 @@ export function createUnconfiguredLiveKitRooms(): LiveKitRooms {
   const refuse = async (): Promise<never> => {
     throw new ServiceUnavailableError(LIVEKIT_NOT_CONFIGURED);
   };
-  return { serverUrl: '', ensureAgentDispatch: refuse, mintParticipantToken: refuse };
+  return {
+    serverUrl: '',
+    ensureAgentDispatch: refuse,
+    createRoomWithAgentDispatch: refuse,
+    mintParticipantToken: refuse,
+  };
 }

@@ -142,7 +142,7 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
   let agentId: string;
   let first: SessionStartOutput;
 
-  test('a saved agent plus overrides reaches the agent worker as job metadata, exactly once', async () => {
+  test('a saved agent plus overrides reaches the agent worker as job metadata, exactly once (a generated room: one CreateRoom carrying the dispatch)', async () => {
     const agent = await client.agents.create.mutate(
       buildAgentInput({
         config: {
