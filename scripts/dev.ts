@@ -5,16 +5,52 @@
 // LIVEKIT_URL with LIVEKIT_API_KEY and LIVEKIT_API_SECRET.
 
 import path from 'node:path';
-import { spawnManaged, type ManagedChild } from './lib/child.ts';
+import { describeExit, spawnManaged, type ManagedChild } from './lib/child.ts';
 import { startDevServices, type DevServices } from './lib/dev-services.ts';
 import { REPO_ROOT } from './lib/install.ts';
-import { isTcpPortFree } from './lib/ports.ts';
+import { canConnect, isTcpPortFree } from './lib/ports.ts';
 import { note, prefixed, runUntilStopped, type Watched } from './lib/supervise.ts';
 
 const WEB_PORT = 5173; // vite.config.ts: server.port with strictPort
 
 function bin(name: string): string {
   return path.join(REPO_ROOT, 'node_modules', '.bin', name);
+}
+
+/** True when `url` answers 2xx within a second. */
+async function httpAnswers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Polls `probe` until the child answers. A child that exits first is an error; one that is slow
+ * (or waiting, under tsx watch, for a fix to a start-up error) gets a reminder every 15 s, and
+ * Ctrl-C still stops everything.
+ */
+async function waitUntilAnswering(
+  child: ManagedChild,
+  where: string,
+  probe: () => Promise<boolean>,
+): Promise<void> {
+  const started = Date.now();
+  let remindAt = started + 15_000;
+  for (;;) {
+    if (child.exitInfo) {
+      throw new Error(`${child.name} ${describeExit(child.exitInfo)} before answering ${where}`);
+    }
+    if (await probe()) return;
+    if (Date.now() >= remindAt) {
+      note(
+        `[${child.name}] still no answer from ${where} after ${Math.round((Date.now() - started) / 1000)} s (its output is above)`,
+      );
+      remindAt += 15_000;
+    }
+    await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+  }
 }
 
 let services: DevServices | undefined;
@@ -90,29 +126,35 @@ try {
   };
 
   // Own process groups: Ctrl-C reaches only us, and stop() also ends their children (tsx's node, esbuild).
-  apps.push(
-    spawnManaged({
-      name: 'api',
-      command: bin('tsx'),
-      args: ['watch', '--clear-screen=false', 'server/main.ts'],
-      cwd: REPO_ROOT,
-      env,
-      processGroup: true,
-      onOutput: prefixed('api'),
-    }),
-    spawnManaged({
-      name: 'web',
-      command: bin('vite'),
-      args: [],
-      cwd: REPO_ROOT,
-      env,
-      processGroup: true,
-      onOutput: prefixed('web'),
-    }),
-  );
-  note(
-    `API on http://127.0.0.1:${apiPort}, web on http://127.0.0.1:${WEB_PORT} (Ctrl-C stops everything)`,
-  );
+  // The API first, and Vite only once the API answers: Vite proxies /trpc to it, and logs
+  // ECONNREFUSED for every request that arrives before it listens.
+  const api = spawnManaged({
+    name: 'api',
+    command: bin('tsx'),
+    args: ['watch', '--clear-screen=false', 'server/main.ts'],
+    cwd: REPO_ROOT,
+    env,
+    processGroup: true,
+    onOutput: prefixed('api'),
+  });
+  apps.push(api);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitUntilAnswering(api, `${apiUrl}/healthz`, () => httpAnswers(`${apiUrl}/healthz`));
+  note(`API on ${apiUrl}`);
+
+  const web = spawnManaged({
+    name: 'web',
+    command: bin('vite'),
+    args: [],
+    cwd: REPO_ROOT,
+    env,
+    processGroup: true,
+    onOutput: prefixed('web'),
+  });
+  apps.push(web);
+  const webUrl = `http://127.0.0.1:${WEB_PORT}`;
+  await waitUntilAnswering(web, webUrl, () => canConnect(WEB_PORT));
+  note(`web on ${webUrl} (Ctrl-C stops everything)`);
 
   const watched: Watched[] = apps.map((child) => ({ label: child.name, exited: child.exited }));
   if (ferretdb) watched.push({ label: 'db', exited: ferretdb.exited });

@@ -86,7 +86,7 @@ function withPath(path: readonly PropertyKey[], message: string): string {
 interface TooLargeParams {
   reason: typeof TOO_LARGE_REASON;
   limitBytes?: number;
-  actualBytes?: number;
+  actualBytes?: number | null;
 }
 
 function tooLargeParams(error: z.ZodError): TooLargeParams | undefined {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   agentConfigSchema,
   agentCreateInputSchema,
+  agentDescriptionSchema,
   agentIdSchema,
   agentNameSchema,
   CONFIG_MAX_BYTES,
@@ -19,6 +20,58 @@ describe('agentNameSchema', () => {
 
   test.each(['', '   ', 'x'.repeat(121)])('%j is refused', (input) => {
     expect(agentNameSchema.safeParse(input).success).toBe(false);
+  });
+
+  test.each([
+    ['NUL', 'Front\u0000desk', 'name may not contain control characters (found U+0000)'],
+    ['BEL', 'Ring\u0007', 'name may not contain control characters (found U+0007)'],
+    ['ESC', '\u001b[31mRed', 'name may not contain control characters (found U+001B)'],
+    ['DEL', 'a\u007fb', 'name may not contain control characters (found U+007F)'],
+    ['a C1 control', 'a\u0085b', 'name may not contain control characters (found U+0085)'],
+    [
+      'a lone high surrogate',
+      'Bot \ud800',
+      'name must be well-formed Unicode text (found a lone surrogate, U+D800)',
+    ],
+    [
+      'a lone low surrogate',
+      '\udc00 Bot',
+      'name must be well-formed Unicode text (found a lone surrogate, U+DC00)',
+    ],
+  ])('a name with %s is refused, naming the character', (_, input, message) => {
+    expect(agentNameSchema.safeParse(input).error?.issues).toEqual([
+      expect.objectContaining({ message }),
+    ]);
+  });
+
+  test('emoji (surrogate pairs) and other scripts are kept', () => {
+    expect(agentNameSchema.parse('Réception 😀 受付')).toBe('Réception 😀 受付');
+  });
+});
+
+describe('agentDescriptionSchema', () => {
+  test('keeps tabs and line breaks', () => {
+    expect(agentDescriptionSchema.parse(' Line one\r\nline\ttwo\n')).toBe('Line one\r\nline\ttwo');
+  });
+
+  test.each([
+    [
+      'NUL',
+      'a\u0000b',
+      'description may not contain control characters other than tabs and line breaks (found U+0000)',
+    ],
+    [
+      'ESC',
+      '\u001b[2J',
+      'description may not contain control characters other than tabs and line breaks (found U+001B)',
+    ],
+    [
+      'a lone surrogate',
+      'x\udbff',
+      'description must be well-formed Unicode text (found a lone surrogate, U+DBFF)',
+    ],
+  ])('a description with %s is refused', (_, input, message) => {
+    expect(agentDescriptionSchema.safeParse(input).error?.issues[0]?.message).toBe(message);
   });
 });
 
@@ -58,6 +111,25 @@ describe('agentConfigSchema', () => {
       reason: TOO_LARGE_REASON,
       limitBytes: CONFIG_MAX_BYTES,
       actualBytes: CONFIG_MAX_BYTES + '{"variables":{"text":""}}'.length,
+    });
+  });
+
+  test('an oversized config is refused by its size before anything walks the rest of it', () => {
+    // About 86 KiB of strings; past the limit, an element that throws when read and a "$" key
+    // that the key check would report. Neither is reached: the size check stops at 64 KiB.
+    const items: unknown[] = Array.from({ length: 2000 }, () => 'x'.repeat(40));
+    Object.defineProperty(items, 1999, {
+      enumerable: true,
+      get() {
+        throw new Error('the guard walked past the limit');
+      },
+    });
+    const config = { items, later: { $where: 'x' } };
+    const issues = agentConfigSchema.safeParse(config).error?.issues;
+    expect(issues).toHaveLength(1);
+    expect(issues?.[0]).toMatchObject({
+      params: { reason: TOO_LARGE_REASON },
+      message: 'config is over 64 KiB; the limit is 64 KiB',
     });
   });
 

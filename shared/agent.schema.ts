@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { TOO_LARGE_REASON } from './errors.ts';
-import { findJsonProblem, formatPath, jsonByteLength } from './json-guard.ts';
+import {
+  findJsonProblem,
+  formatPath,
+  jsonByteLength,
+  measureJson,
+  type JsonProblem,
+} from './json-guard.ts';
 
 /** A config serialises (as UTF-8 JSON) to at most this many bytes. */
 export const CONFIG_MAX_BYTES = 64 * 1024;
@@ -17,7 +23,53 @@ export const agentIdSchema = z
   .regex(/^[0-9a-fA-F]{24}$/, 'agentId must be a valid Mongo ObjectId')
   .transform((id) => id.toLowerCase());
 
-/** Trimmed, inner whitespace collapsed, then 1–120 characters. */
+/**
+ * The first character that cannot be in a name, label or description, or null: control
+ * characters (C0, DEL and C1 — NUL, BEL, ESC…; tab, line feed and carriage return only where
+ * `lineBreaks` allows them) and lone UTF-16 surrogates, which no store keeps (MongoDB's UTF-8
+ * turns them into U+FFFD, so what was saved would not be what is read back).
+ */
+export function unsafeCharacter(
+  text: string,
+  { lineBreaks }: { lineBreaks: boolean },
+): { kind: 'control' | 'surrogate'; codePoint: string } | null {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+      if (lineBreaks && (code === 0x09 || code === 0x0a || code === 0x0d)) continue;
+      return { kind: 'control', codePoint: codePointName(code) };
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const low = text.charCodeAt(i + 1);
+      if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) i++;
+      else return { kind: 'surrogate', codePoint: codePointName(code) };
+    }
+  }
+  return null;
+}
+
+const codePointName = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Refuses {@link unsafeCharacter}s in a text field, naming the field and the character. */
+export function refusingUnsafeCharacters(field: string, { lineBreaks }: { lineBreaks: boolean }) {
+  return (text: string, ctx: z.RefinementCtx) => {
+    const found = unsafeCharacter(text, { lineBreaks });
+    if (!found) return;
+    ctx.addIssue({
+      code: 'custom',
+      input: text,
+      message:
+        found.kind === 'control'
+          ? `${field} may not contain control characters${lineBreaks ? ' other than tabs and line breaks' : ''} (found ${found.codePoint})`
+          : `${field} must be well-formed Unicode text (found a lone surrogate, ${found.codePoint})`,
+    });
+  };
+}
+
+/**
+ * Trimmed, inner whitespace (tabs and line breaks included) collapsed to one space, then 1–120
+ * characters, none of them a control character or a lone surrogate.
+ */
 export const agentNameSchema = z
   .string()
   .transform((name) => name.trim().replace(/\s+/g, ' '))
@@ -25,13 +77,16 @@ export const agentNameSchema = z
     z
       .string()
       .min(1, 'name must not be empty')
-      .max(NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters`),
+      .max(NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters`)
+      .superRefine(refusingUnsafeCharacters('name', { lineBreaks: false })),
   );
 
+/** Trimmed, at most 2000 characters; tabs and line breaks are kept, other control characters refused. */
 export const agentDescriptionSchema = z
   .string()
   .trim()
-  .max(DESCRIPTION_MAX_LENGTH, `description must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+  .max(DESCRIPTION_MAX_LENGTH, `description must be at most ${DESCRIPTION_MAX_LENGTH} characters`)
+  .superRefine(refusingUnsafeCharacters('description', { lineBreaks: true }));
 
 const label = (max: number) => z.string().trim().min(1).max(max);
 
@@ -110,16 +165,17 @@ export const agentConfigShapeSchema = z.looseObject({
 export type AgentConfigInput = z.input<typeof agentConfigShapeSchema>;
 
 /**
- * Guards a free-form JSON document before its shape is parsed: forbidden keys at any depth,
- * nesting, and the size limit (flagged so that it answers PAYLOAD_TOO_LARGE).
+ * Guards a free-form JSON document before its shape is parsed: the size limit (flagged so that it
+ * answers PAYLOAD_TOO_LARGE) and nesting first, with a count that stops at the limit, then
+ * forbidden keys and non-JSON values at any depth. The order keeps a hostile body cheap: nothing
+ * walks the whole of a document before it is known to be within the limit.
  */
 export function guardJsonDocument(
   value: unknown,
   ctx: z.RefinementCtx,
   { what, maxBytes }: { what: string; maxBytes: number },
 ): void {
-  const problem = findJsonProblem(value);
-  if (problem) {
+  const addProblem = (problem: JsonProblem) => {
     const at = formatPath(problem.path);
     ctx.addIssue({
       code: 'custom',
@@ -127,16 +183,33 @@ export function guardJsonDocument(
       message: `${what}${at ? (at.startsWith('[') ? at : `.${at}`) : ''}: ${problem.message}`,
       input: value,
     });
-    return;
-  }
-  const bytes = jsonByteLength(value);
-  if (bytes > maxBytes) {
+  };
+  const measured = measureJson(value, maxBytes);
+  if (measured.status === 'too_deep') return addProblem(measured.problem);
+  if (measured.status === 'too_large') {
+    const bytes = sizeForMessage(value);
     ctx.addIssue({
       code: 'custom',
-      message: `${what} is ${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`,
-      params: { reason: TOO_LARGE_REASON, limitBytes: maxBytes, actualBytes: bytes },
+      message: `${what} is ${bytes === undefined ? `over ${formatBytes(maxBytes)}` : formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}`,
+      params: { reason: TOO_LARGE_REASON, limitBytes: maxBytes, actualBytes: bytes ?? null },
       input: value,
     });
+    return;
+  }
+  const problem = findJsonProblem(value);
+  if (problem) addProblem(problem);
+}
+
+/**
+ * The exact size of an oversized document, for people trimming it: JSON.stringify is native and
+ * costs about what tRPC's JSON.parse of the body did. Undefined when it cannot be written (nesting
+ * deeper than the stack allows beyond the part measured, a BigInt).
+ */
+function sizeForMessage(value: unknown): number | undefined {
+  try {
+    return jsonByteLength(value);
+  } catch {
+    return undefined;
   }
 }
 

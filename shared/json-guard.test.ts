@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   findJsonProblem,
@@ -5,6 +6,7 @@ import {
   jsonByteLength,
   jsonEqual,
   MAX_JSON_DEPTH,
+  measureJson,
 } from './json-guard.ts';
 
 describe('findJsonProblem', () => {
@@ -46,6 +48,65 @@ test('formatPath writes dots and indexes', () => {
 
 test('jsonByteLength counts UTF-8 bytes', () => {
   expect(jsonByteLength({ a: 'é' })).toBe('{"a":"é"}'.length + 1);
+});
+
+describe('measureJson', () => {
+  test('counts exactly what JSON.stringify writes, in UTF-8', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ stringUnit: 'binary', maxDepth: 3, depthSize: 'small' }),
+        (value) => {
+          expect(measureJson(value, Infinity)).toEqual({
+            status: 'within',
+            bytes: jsonByteLength(value),
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+    for (const text of ['\ud800', 'a\udfffb', '😀', '\u0000\u001b\b\n"\\', '\u007f\u0080']) {
+      expect(measureJson({ [text]: [text] }, Infinity)).toEqual({
+        status: 'within',
+        bytes: jsonByteLength({ [text]: [text] }),
+      });
+    }
+  });
+
+  test('the limit is inclusive', () => {
+    const value = { notes: 'x'.repeat(100) };
+    const bytes = jsonByteLength(value);
+    expect(measureJson(value, bytes)).toEqual({ status: 'within', bytes });
+    expect(measureJson(value, bytes - 1)).toEqual({ status: 'too_large' });
+  });
+
+  test('stops reading once past the limit, however large the value', () => {
+    let reads = 0;
+    const items = new Proxy(
+      Array.from({ length: 10_000 }, () => 'x'.repeat(10)),
+      {
+        get(target, key, receiver) {
+          if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      },
+    );
+    expect(measureJson({ items }, 64 * 1024)).toEqual({ status: 'too_large' });
+    // 12 bytes and a comma per item: past 64 KiB after about 5,000 of the 10,000.
+    expect(reads).toBeLessThanOrEqual(Math.ceil((64 * 1024) / 13) + 1);
+  });
+
+  test('stops at nesting deeper than the limit, with its path', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const measured = measureJson({ a: deep }, Infinity);
+    expect(measured).toEqual({
+      status: 'too_deep',
+      problem: {
+        path: ['a', ...Array<number>(MAX_JSON_DEPTH - 1).fill(0)],
+        message: `nesting deeper than ${MAX_JSON_DEPTH} levels is not allowed`,
+      },
+    });
+  });
 });
 
 describe('jsonEqual', () => {

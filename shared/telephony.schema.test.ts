@@ -58,6 +58,22 @@ describe('labels and updates', () => {
     );
   });
 
+  test.each([
+    [
+      'a control character',
+      'Sales\u001b',
+      'label may not contain control characters (found U+001B)',
+    ],
+    ['NUL', '\u0000', 'label may not contain control characters (found U+0000)'],
+    [
+      'a lone surrogate',
+      'Sales \ud800',
+      'label must be well-formed Unicode text (found a lone surrogate, U+D800)',
+    ],
+  ])('a label with %s is refused', (_, label, message) => {
+    expect(routeLabelSchema.safeParse(label).error?.issues[0]?.message).toBe(message);
+  });
+
   test('an update must change something; label null is a change (it clears)', () => {
     const routeId = '0123456789abcdef01234567';
     expect(didRouteUpdateInputSchema.safeParse({ routeId }).error?.issues[0]?.message).toBe(

@@ -3,6 +3,7 @@ import {
   agentIdSchema,
   LIST_LIMIT_DEFAULT,
   LIST_LIMIT_MAX,
+  refusingUnsafeCharacters,
   type KnownFields,
 } from './agent.schema.ts';
 import { resolvedAgentConfigSchema, type ResolvedAgentConfig } from './session.schema.ts';
@@ -67,14 +68,18 @@ export const routeIdSchema = z
   .regex(/^[0-9a-fA-F]{24}$/, 'routeId must be a valid Mongo ObjectId')
   .transform((id) => id.toLowerCase());
 
-/** Trimmed, inner whitespace collapsed, at most 120 characters; empty means "no label". */
+/**
+ * Trimmed, inner whitespace collapsed, at most 120 characters, no control characters or lone
+ * surrogates; empty means "no label".
+ */
 export const routeLabelSchema = z
   .string()
   .transform((label) => label.trim().replace(/\s+/g, ' '))
   .pipe(
     z
       .string()
-      .max(ROUTE_LABEL_MAX_LENGTH, `label must be at most ${ROUTE_LABEL_MAX_LENGTH} characters`),
+      .max(ROUTE_LABEL_MAX_LENGTH, `label must be at most ${ROUTE_LABEL_MAX_LENGTH} characters`)
+      .superRefine(refusingUnsafeCharacters('label', { lineBreaks: false })),
   );
 
 /**

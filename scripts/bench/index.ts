@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark script, one after another. Figures only; nothing is asserted.
 
-import { runSessionStartBench } from './session-start.ts';
+import { runApiBench } from './api.ts';
+import { runHostileBodyBench } from './hostile-body.ts';
 
-await runSessionStartBench();
+await runApiBench();
+await runHostileBodyBench();

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { AppError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { createLiveKitRooms } from './livekit-rooms.ts';
@@ -15,6 +15,7 @@ const request = { roomName: 'room-1', agentName: 'agent', metadata: '{}' };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
@@ -47,7 +48,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('LiveKit missing or silent', () => {
-  test('nothing listening: SERVICE_UNAVAILABLE "LiveKit is not answering" at once', async () => {
+  test('nothing listening: SERVICE_UNAVAILABLE "LiveKit is not answering" at once, not at the timeout', async () => {
     const probe = createTcpServer();
     const port = await listen(probe);
     await new Promise((resolve) => probe.close(resolve));
@@ -55,13 +56,13 @@ describe('LiveKit missing or silent', () => {
       url: `ws://127.0.0.1:${port}`,
       apiKey: API_KEY,
       apiSecret: API_SECRET,
-      timeoutMs: 3000,
+      // Far beyond the test's own timeout: only the refused connection can answer in time, and
+      // the message says which it was.
+      timeoutMs: 600_000,
     });
-    const started = Date.now();
     const error = await failure(rooms.ensureAgentDispatch(request));
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe('LiveKit is not answering (cannot connect); try again shortly');
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   test('a server that accepts and never answers: SERVICE_UNAVAILABLE within the timeout', async () => {
@@ -72,21 +73,67 @@ describe('LiveKit missing or silent', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     });
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    // The deadline runs on faked timers; the SDK's own request timeout (the same 60 s, on
+    // AbortSignal.timeout's real clock) is far away, so only the deadline can answer here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const rooms = createLiveKitRooms({
       url: `ws://127.0.0.1:${port}`,
       apiKey: API_KEY,
       apiSecret: API_SECRET,
-      timeoutMs: 400,
+      timeoutMs: 60_000,
     });
-    const started = Date.now();
-    const error = await failure(rooms.ensureAgentDispatch(request));
-    const elapsed = Date.now() - started;
+    let settled = false;
+    const outcome = failure(rooms.ensureAgentDispatch(request)).finally(() => {
+      settled = true;
+    });
+    await connected;
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await outcome;
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe(
-      'LiveKit is not answering (no reply within 400 ms); try again shortly',
+      'LiveKit is not answering (no reply within 60000 ms); try again shortly',
     );
-    expect(elapsed).toBeGreaterThanOrEqual(350);
-    expect(elapsed).toBeLessThan(1500);
+  });
+});
+
+describe('createRoomWithAgentDispatch', () => {
+  test('is one CreateRoom request carrying the dispatch', async () => {
+    const requests: { path: string; body: unknown }[] = [];
+    const server = createHttpServer((req, res) => {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (text += chunk));
+      req.on('end', () => {
+        requests.push({ path: req.url ?? '', body: JSON.parse(text) as unknown });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ sid: 'RM_x', name: 'room-1' }));
+      });
+    });
+    const port = await listen(server);
+    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const rooms = createLiveKitRooms({
+      url: `ws://127.0.0.1:${port}`,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      timeoutMs: 3000,
+    });
+    await rooms.createRoomWithAgentDispatch({
+      roomName: 'room-1',
+      agentName: 'agent',
+      metadata: '{"a":1}',
+    });
+    expect(requests).toEqual([
+      {
+        path: '/twirp/livekit.RoomService/CreateRoom',
+        body: expect.objectContaining({
+          name: 'room-1',
+          agents: [expect.objectContaining({ agentName: 'agent', metadata: '{"a":1}' })],
+        }) as unknown,
+      },
+    ]);
   });
 });
 

@@ -92,6 +92,17 @@ export function createLiveKitRooms(options: LiveKitRoomsOptions): LiveKitRooms {
       });
     },
 
+    async createRoomWithAgentDispatch({ roomName, agentName, metadata }) {
+      await withDeadline(timeoutMs, () =>
+        call('CreateRoom', () =>
+          roomService.createRoom({
+            name: roomName,
+            agents: [new RoomAgentDispatch({ agentName, metadata })],
+          }),
+        ),
+      );
+    },
+
     mintParticipantToken: (request) => mintParticipantToken({ apiKey, apiSecret }, request),
   };
 }

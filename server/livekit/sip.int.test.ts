@@ -28,9 +28,12 @@ describe('LiveKit SIP adapter: failures', () => {
       url: 'ws://127.0.0.1:9',
       apiKey: 'k',
       apiSecret: 's'.repeat(32),
-      timeoutMs: 2000,
+      // Longer than the test's own timeout: only the refused connection can answer in time.
+      timeoutMs: 60_000,
     });
-    const started = Date.now();
+    await expect(sip.listInboundTrunks()).rejects.toThrow(
+      /LiveKit is not answering \(cannot connect\)/,
+    );
     await expect(sip.listInboundTrunks()).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(
       sip.createDispatchRule({
@@ -40,7 +43,6 @@ describe('LiveKit SIP adapter: failures', () => {
         roomPrefix: 'p',
         agents: [],
       }),
-    ).rejects.toThrow(/LiveKit is not answering/);
-    expect(Date.now() - started).toBeLessThan(3000);
+    ).rejects.toThrow(/LiveKit is not answering \(cannot connect\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { AgentDispatchRecord, LiveKitRooms } from './livekit-rooms.port.ts';
 
 export interface LiveKitRoomsHarness {
@@ -27,6 +27,9 @@ export function describeLiveKitRoomsContract(
     beforeAll(async () => {
       harness = await makeHarness();
     });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
     const room = () => `contract-${randomBytes(6).toString('hex')}`;
     const agentName = 'contract-agent';
 
@@ -44,6 +47,21 @@ export function describeLiveKitRoomsContract(
         (d) => d.agentName === agentName,
       );
       expect(listed).toEqual(outcome.dispatches);
+    });
+
+    test('createRoomWithAgentDispatch: a new room with exactly one dispatch carrying the metadata', async () => {
+      const roomName = room();
+      await harness.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata: '{"n":2}' });
+      expect(await harness.listDispatches(roomName)).toEqual([
+        { id: expect.any(String) as unknown, agentName, metadata: '{"n":2}' },
+      ]);
+      // The room is an ordinary one afterwards: ensureAgentDispatch finds the dispatch.
+      const again = await harness.rooms.ensureAgentDispatch({
+        roomName,
+        agentName,
+        metadata: '{"n":2}',
+      });
+      expect(again).toMatchObject({ created: false, dispatches: [{ metadata: '{"n":2}' }] });
     });
 
     test('a room that has the agent gets no second dispatch, whatever the metadata', async () => {
@@ -88,7 +106,9 @@ export function describeLiveKitRoomsContract(
 
     test('a participant token: identity, join grant for that room only, TTL, the agent in its room configuration', async () => {
       const roomName = room();
-      const before = Math.floor(Date.now() / 1000);
+      // The clock stands still (timers still run), so the expiry is exact however slow the machine.
+      const now = Math.floor(Date.now() / 1000);
+      vi.useFakeTimers({ toFake: ['Date'], now: now * 1000 });
       const { token, expiresAt } = await harness.rooms.mintParticipantToken({
         roomName,
         identity: 'caller:1@example',
@@ -108,10 +128,9 @@ export function describeLiveKitRoomsContract(
       expect(claims.roomConfig?.agents).toEqual([
         expect.objectContaining({ agentName, metadata: '{"agentId":null}' }),
       ]);
-      const exp = claims.exp ?? 0;
-      expect(exp - before).toBeGreaterThanOrEqual(120);
-      expect(exp - before).toBeLessThanOrEqual(122);
-      expect(expiresAt.getTime()).toBe(exp * 1000);
+      expect(claims.nbf).toBe(now);
+      expect(claims.exp).toBe(now + 120);
+      expect(expiresAt.getTime()).toBe((now + 120) * 1000);
       await expect(
         new TokenVerifier(harness.apiKey, `${harness.apiSecret}x`).verify(token),
       ).rejects.toThrow();

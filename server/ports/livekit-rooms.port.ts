@@ -55,6 +55,13 @@ export interface LiveKitRooms {
    */
   ensureAgentDispatch(request: AgentDispatchRequest): Promise<AgentDispatchOutcome>;
   /**
+   * Creates a room that cannot exist yet with one dispatch of `agentName` carrying `metadata`:
+   * one server call, no look-up. Only for names nobody else can have used (Switchboard's
+   * generated ones, 128 random bits): were the room there already, LiveKit would leave it
+   * unchanged and add no dispatch. A name a caller chose goes through `ensureAgentDispatch`.
+   */
+  createRoomWithAgentDispatch(request: AgentDispatchRequest): Promise<void>;
+  /**
    * An access token to join `roomName` as `identity` (publish, subscribe, publish data), whose
    * room configuration dispatches `agentName` with `metadata` should this join create the room.
    */

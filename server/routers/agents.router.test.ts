@@ -58,6 +58,24 @@ describe('agents.create', () => {
     });
   });
 
+  test('a name or description with a control character or a lone surrogate is a BAD_REQUEST and nothing is stored', async () => {
+    const { caller } = buildCaller();
+    const inName = await trpcError(() => caller.agents.create({ name: 'Bot \ud800' }));
+    expect(inName).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'name must be well-formed Unicode text (found a lone surrogate, U+D800)',
+    });
+    const inDescription = await trpcError(() =>
+      caller.agents.create({ name: 'Bot', description: 'beep\u0007' }),
+    );
+    expect(inDescription).toMatchObject({
+      code: 'BAD_REQUEST',
+      message:
+        'description may not contain control characters other than tabs and line breaks (found U+0007)',
+    });
+    expect((await caller.agents.list()).items).toEqual([]);
+  });
+
   test.each([
     ['$where', { $where: 'sleep(1000)' }, 'config.$where'],
     ['nested $ key', { llm: { $gt: 1 } }, 'config.llm.$gt'],

@@ -142,7 +142,7 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
   let agentId: string;
   let first: SessionStartOutput;
 
-  test('a saved agent plus overrides reaches the agent worker as job metadata, exactly once', async () => {
+  test('a saved agent plus overrides reaches the agent worker as job metadata, exactly once (a generated room: one CreateRoom carrying the dispatch)', async () => {
     const agent = await client.agents.create.mutate(
       buildAgentInput({
         config: {
@@ -313,19 +313,18 @@ describe('session.start when a dependency is missing or down', () => {
     });
   });
 
-  test('LiveKit not listening: SERVICE_UNAVAILABLE at once', async () => {
+  test('LiveKit not listening: SERVICE_UNAVAILABLE at once, from the refused connection', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
+    // A timeout longer than the test's own: the answer can only come from the refused connection.
     await withApp(
-      { ...liveKitEnv, LIVEKIT_URL: `ws://127.0.0.1:${port}`, LIVEKIT_TIMEOUT_MS: '2000' },
+      { ...liveKitEnv, LIVEKIT_URL: `ws://127.0.0.1:${port}`, LIVEKIT_TIMEOUT_MS: '60000' },
       async (other) => {
-        const started = Date.now();
         const error = await clientError(other.session.start.mutate({}));
         expect(error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503 });
-        expect(error.message).toMatch(/^LiveKit is not answering/);
-        expect(Date.now() - started).toBeLessThan(2000);
+        expect(error.message).toMatch(/^LiveKit is not answering \(cannot connect\)/);
       },
     );
   });
@@ -339,15 +338,13 @@ describe('session.start when a dependency is missing or down', () => {
       await withApp(
         { ...liveKitEnv, LIVEKIT_URL: `ws://127.0.0.1:${port}`, LIVEKIT_TIMEOUT_MS: '1000' },
         async (other) => {
-          const started = Date.now();
+          // The message names the timeout that fired; when it fires exactly is proven with fake
+          // timers in livekit-rooms.test.ts.
           const error = await clientError(other.session.start.mutate({}));
-          const elapsed = Date.now() - started;
           expect(error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503 });
           expect(error.message).toBe(
             'LiveKit is not answering (no reply within 1000 ms); try again shortly',
           );
-          expect(elapsed).toBeGreaterThanOrEqual(900);
-          expect(elapsed).toBeLessThan(3000);
         },
       );
     } finally {

@@ -1,6 +1,6 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { CONFIG_MAX_BYTES } from '../../shared/agent.schema.ts';
 import {
   agentJobMetadataSchema,
@@ -32,6 +32,10 @@ const MISSING_ID = '0123456789abcdef01234567';
 /** Deliberately invalid overrides are typed as valid ones to reach the server's checks. */
 type Overrides = SessionStartInput['agentConfig'];
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 /** A caller whose LiveKit is the in-memory fake (unit tests); the real one is in the .int test. */
 function setup(options: Parameters<typeof buildCaller>[0] = {}) {
   const rooms = createMemoryLiveKitRooms();
@@ -46,7 +50,9 @@ describe('session.start', () => {
   test('a saved agent plus overrides: resolved config, one dispatch carrying it, a token for the room', async () => {
     const { caller, rooms } = setup();
     const agent = await caller.agents.create(buildAgentInput());
-    const before = Date.now();
+    // The clock stands still (timers still run), so the expiry is exact however slow the machine.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    vi.useFakeTimers({ toFake: ['Date'], now });
     const session = await caller.session.start({
       agentId: agent.id,
       agentConfig: {
@@ -88,8 +94,7 @@ describe('session.start', () => {
       metadata: dispatches[0]?.metadata,
     });
     expect(Date.parse(session.expiresAt)).toBe((claims.exp ?? 0) * 1000);
-    expect(Date.parse(session.expiresAt) - before).toBeGreaterThan(595_000);
-    expect(Date.parse(session.expiresAt) - before).toBeLessThanOrEqual(601_000);
+    expect(session.expiresAt).toBe(new Date(now + 600_000).toISOString());
   });
 
   test('without an agentId it starts from the default config; agentId is null', async () => {

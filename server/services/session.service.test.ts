@@ -33,6 +33,30 @@ describe('session service (without tRPC)', () => {
     expect(started.participantIdentity).toBe(`user-${Buffer.alloc(9, 0xfb).toString('base64url')}`);
   });
 
+  test('a generated room costs one LiveKit call, which creates it with the dispatch', async () => {
+    const { session, rooms } = build();
+    const started = await session.start({ agentConfig: { greeting: 'Hi' } });
+    expect(rooms.calls).toBe(1);
+    expect(rooms.dispatchesOf(started.roomName)).toEqual([
+      expect.objectContaining({
+        agentName: 'svc-agent',
+        metadata: JSON.stringify({ agentId: null, config: started.config }),
+      }),
+    ]);
+  });
+
+  test('a given room name is looked up first, and its dispatch compared', async () => {
+    const { session, rooms } = build();
+    await session.start({ roomName: 'given' });
+    const calls = rooms.calls;
+    expect(calls).toBeGreaterThan(1); // ListRooms, CreateRoom, ListDispatch
+    await session.start({ roomName: 'given' });
+    expect(rooms.dispatchesOf('given')).toHaveLength(1);
+    await expect(
+      session.start({ roomName: 'given', agentConfig: { greeting: 'other' } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   test('a start that failed does not hold up the next one for the same room', async () => {
     const { session, rooms } = build();
     rooms.failWith(

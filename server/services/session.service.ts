@@ -73,6 +73,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const { agentName } = deps;
 
       const outcome = await perRoom.run(roomName, async () => {
+        // A generated name (128 random bits) cannot exist yet: one CreateRoom carrying the
+        // dispatch. A given one may exist, so it is looked up and its dispatch compared.
+        if (input.roomName === undefined) {
+          await deps.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata });
+          return { created: true };
+        }
         const result = await deps.rooms.ensureAgentDispatch({ roomName, agentName, metadata });
         if (!result.dispatches.some((dispatch) => sameJob(dispatch, jobMetadata))) {
           throw new ConflictError(

@@ -76,6 +76,14 @@ export function createMemoryLiveKitRooms(
       return { created: true, dispatches: [made] };
     },
 
+    async createRoomWithAgentDispatch({ roomName, agentName, metadata }) {
+      await serverCall(() => {
+        if (rooms.has(roomName)) return; // CreateRoom of an existing room changes nothing
+        rooms.set(roomName, []);
+        newDispatch(roomName, agentName, metadata);
+      });
+    },
+
     mintParticipantToken: (request: ParticipantTokenRequest) =>
       mintParticipantToken({ apiKey, apiSecret }, request),
 

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dropTestDatabase, testDatabaseUri } from '../../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
 import { describeAgentStoreContract } from '../../ports/agent-store.contract.ts';
-import { AGENTS_COLLECTION, REVISION_CLAIMS_COLLECTION } from './agent.model.ts';
+import {
+  AGENTS_COLLECTION,
+  agentMongooseSchema,
+  REVISION_CLAIMS_COLLECTION,
+} from './agent.model.ts';
 import { CLAIM_STALE_MS, createMongooseAgentStore, escapeRegex } from './agent-store.mongoose.ts';
 
 let connection: Connection;
@@ -70,6 +74,51 @@ describe('Mongoose adapter: what is stored', () => {
     });
   });
 
+  test('every query on `agents` has a declared index behind it; get filters on exactly { _id }', async () => {
+    const sent: { method: string; filter: Record<string, unknown>; sort?: unknown }[] = [];
+    const record = (event: { collectionName: string; method: string; params: unknown[] }) => {
+      if (event.collectionName !== AGENTS_COLLECTION) return;
+      const [filter, second, third] = event.params as [Record<string, unknown>, unknown, unknown];
+      if (
+        !['find', 'findOne', 'findOneAndUpdate', 'updateOne', 'countDocuments'].includes(
+          event.method,
+        )
+      )
+        return;
+      const options = (event.method === 'findOneAndUpdate' ? third : second) as
+        { sort?: unknown } | undefined;
+      sent.push({ method: event.method, filter, sort: options?.sort });
+    };
+    connection.on('operation-start', record);
+    try {
+      const store = createMongooseAgentStore(connection);
+      const a = await store.create({ name: 'Indexed A', description: '', config: {} });
+      const b = await store.create({ name: 'Indexed B', description: '', config: {} });
+      await store.get(a.id);
+      const page = await store.list({ limit: 1 });
+      await store.list({ limit: 1, after: { id: page[0]!.id, createdAt: page[0]!.createdAt } });
+      await store.list({ limit: 5, nameContains: 'indexed' });
+      await store.update(a.id, { name: 'Indexed A2' }, 1);
+      await store.update(a.id, { name: 'Indexed A3' });
+      await store.softDelete(b.id, new Date());
+    } finally {
+      connection.off('operation-start', record);
+    }
+
+    expect(sent.filter((q) => q.method === 'findOne')[0]?.filter).toEqual({
+      _id: expect.any(mongoose.Types.ObjectId) as unknown,
+    });
+    expect(sent.map((q) => q.method)).toEqual(
+      expect.arrayContaining(['find', 'findOne', 'findOneAndUpdate']),
+    );
+    const indexes = agentMongooseSchema.indexes().map(([keys]) => Object.entries(keys));
+    for (const query of sent) {
+      expect({ ...query, servedBy: servingIndex(query, indexes) }).toMatchObject({
+        servedBy: expect.any(String) as unknown,
+      });
+    }
+  });
+
   test('a claim left by a crashed writer is taken over once stale; a fresh one means CONFLICT', async () => {
     const store = createMongooseAgentStore(connection);
     const agent = await store.create({ name: 'Claimed', description: '', config: {} });
@@ -131,7 +180,7 @@ describe('Mongoose adapter: what is stored', () => {
 });
 
 describe('Mongoose adapter: an unreachable database', () => {
-  test('answers ServiceUnavailableError within a few seconds instead of hanging', async () => {
+  test('answers ServiceUnavailableError at once while not connected, instead of waiting', async () => {
     // Nothing listens on port 9 of the loopback interface (discard, never served here).
     const down = mongoose.createConnection('mongodb://127.0.0.1:9/switchboard_down', {
       bufferCommands: false,
@@ -139,10 +188,53 @@ describe('Mongoose adapter: an unreachable database', () => {
     });
     down.on('error', () => {});
     const store = createMongooseAgentStore(down);
-    const started = Date.now();
-    await expect(store.list({ limit: 5 })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    // With bufferCommands off, Mongoose refuses instead of queueing until a connection comes:
+    // the cause says so (no timeout was waited for); ping checks the connection state itself.
+    const error = await store.list({ limit: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).cause).toMatchObject({
+      name: 'MongooseError',
+      message: expect.stringMatching(/before initial connection is complete/) as unknown,
+    });
     await expect(store.ping()).rejects.toBeInstanceOf(ServiceUnavailableError);
-    expect(Date.now() - started).toBeLessThan(10_000);
     await down.close();
   });
 });
+
+/**
+ * Which index can answer a query: `_id` for an equality on `_id`; otherwise a declared index
+ * whose leading keys the filter pins by equality and whose remaining keys are the sort, in
+ * order (either direction). Other predicates (a keyset range on the sort keys, the name match)
+ * are applied while walking that index. Undefined when none can.
+ */
+function servingIndex(
+  query: { filter: Record<string, unknown>; sort?: unknown },
+  indexes: [string, unknown][][],
+): string | undefined {
+  const isEquality = (value: unknown) =>
+    value === null ||
+    typeof value !== 'object' ||
+    value instanceof Date ||
+    value instanceof mongoose.Types.ObjectId;
+  if (Object.hasOwn(query.filter, '_id') && isEquality(query.filter._id)) return '_id';
+  const sort = Object.entries((query.sort ?? {}) as Record<string, number>);
+  for (const keys of indexes) {
+    let pinned = 0;
+    while (
+      pinned < keys.length &&
+      Object.hasOwn(query.filter, keys[pinned]![0]) &&
+      isEquality(query.filter[keys[pinned]![0]])
+    )
+      pinned++;
+    if (pinned === 0) continue;
+    const rest = keys.slice(pinned);
+    const forward = sort.every(([field, dir], i) => rest[i]?.[0] === field && rest[i]?.[1] === dir);
+    const backward = sort.every(
+      ([field, dir], i) => rest[i]?.[0] === field && rest[i]?.[1] === -dir,
+    );
+    if (sort.length <= rest.length && (forward || backward)) {
+      return keys.map(([field, dir]) => `${field}_${String(dir)}`).join('_');
+    }
+  }
+  return undefined;
+}

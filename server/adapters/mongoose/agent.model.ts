@@ -33,8 +33,11 @@ export const agentMongooseSchema = new Schema(
  *   the same pair) → `live_newest_first`. The name match is a case-insensitive substring, which no
  *   B-tree index can seek; it is applied while walking this index in order, so a page still reads
  *   only as far as it needs.
- * - get / update / softDelete by `_id` (+ `deletedAt: null`, + `version`) → the `_id` index.
+ * - get by `_id` alone, `deletedAt` checked in code → the `_id` index (and the only filter the
+ *   bundled FerretDB 1.x pushes down to SQLite instead of scanning the collection).
+ * - update / softDelete by `_id` + `deletedAt: null` + `version` → the `_id` index.
  * - namesByIds (`_id: { $in }`, deleted agents included, projecting `name`) → the `_id` index.
+ * The integration test checks every query the adapter sends against this list.
  */
 agentMongooseSchema.index({ deletedAt: 1, createdAt: -1, _id: -1 }, { name: 'live_newest_first' });
 

@@ -14,5 +14,10 @@ export function createUnconfiguredLiveKitRooms(): LiveKitRooms {
       reason: 'not-configured',
     });
   };
-  return { serverUrl: '', ensureAgentDispatch: refuse, mintParticipantToken: refuse };
+  return {
+    serverUrl: '',
+    ensureAgentDispatch: refuse,
+    createRoomWithAgentDispatch: refuse,
+    mintParticipantToken: refuse,
+  };
 }
