@@ -82,6 +82,15 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['server/errors.ts'],
+    rules: layering([
+      {
+        group: ['@trpc/*', 'mongoose', 'mongodb', 'livekit-server-sdk'],
+        message: 'Domain errors know no transport or driver: server/trpc.ts maps them to tRPC.',
+      },
+    ]),
+  },
+  {
     files: ['client/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
