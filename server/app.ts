@@ -11,10 +11,11 @@ import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-rou
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from './adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from './compose.ts';
-import { createInnerContext, type Services } from './context.ts';
+import { createRequestContextSource, type Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
+import { authenticateAsLocalOwner, LOCAL_WORKSPACE_ID } from './identity.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -56,7 +57,13 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
   });
   const http = createHttpServer({
     router: appRouter,
-    context: createInnerContext({ services, logger }),
+    // TEMPORARY, until sign-in: every request is the owner of the local workspace (see
+    // identity.ts). Sign-in replaces `authenticate` with sessions and API keys; nothing else moves.
+    context: createRequestContextSource({
+      services,
+      logger,
+      authenticate: authenticateAsLocalOwner,
+    }),
     logger,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
@@ -86,6 +93,7 @@ function selectStorage(env: Env, logger: Logger): Storage {
     const store = createMongooseAgentStore(mongo.connection);
     mongo.ready
       .then(() => store.ensureIndexes())
+      .then(() => adopt('agents', () => store.adoptUnowned(LOCAL_WORKSPACE_ID), logger))
       .catch((error: unknown) => logger.error('could not create indexes', { error }));
     return { kind: 'mongodb', store, mongo };
   }
@@ -131,6 +139,7 @@ function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
     const store = createMongooseDidRouteStore(storage.mongo.connection);
     storage.mongo.ready
       .then(() => store.ensureIndexes())
+      .then(() => adopt('routes', () => store.adoptUnowned(LOCAL_WORKSPACE_ID), logger))
       .catch((error: unknown) => logger.error('could not create route indexes', { error }));
     return store;
   }
@@ -151,6 +160,25 @@ function selectSip(env: Env, logger: Logger): SipDispatch {
     });
   }
   return createUnconfiguredSip();
+}
+
+/**
+ * Records stored before workspaces existed have no `workspaceId`: they join the local workspace,
+ * the one every request resolves to until sign-in (which will adopt them into the first owner's
+ * workspace instead). Nothing is lost on upgrade; after the first start there is nothing to adopt.
+ */
+async function adopt(what: string, adoptUnowned: () => Promise<number>, logger: Logger) {
+  try {
+    const adopted = await adoptUnowned();
+    if (adopted > 0) {
+      logger.info(`adopted ${adopted} ${what} stored before workspaces into the local workspace`, {
+        workspaceId: LOCAL_WORKSPACE_ID,
+        adopted,
+      });
+    }
+  } catch (error) {
+    logger.error(`could not adopt ${what} stored before workspaces`, { error });
+  }
 }
 
 /** Without persistence the process is still ready to answer (with SERVICE_UNAVAILABLE). */

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { Permission, Role, Scope } from '../shared/auth.schema.ts';
+import { localOwnerCaller } from './identity.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AgentService } from './services/agent.service.ts';
 import type { SessionService } from './services/session.service.ts';
@@ -13,20 +15,71 @@ export interface Services {
   telephony: TelephonyService;
 }
 
+/**
+ * Who is asking, resolved once per request: the workspace every store query is limited to, who
+ * acts (for audit), and what they may do. A person's role and a key's scopes both reduce to
+ * `permissions`; `role` / `scopes` are kept for logs and, later, audit records.
+ */
+export interface Caller {
+  workspaceId: string;
+  actor: { kind: 'user' | 'api-key' | 'local'; id: string };
+  permissions: ReadonlySet<Permission>;
+  role?: Role;
+  scopes?: readonly Scope[];
+}
+
 export interface Context {
   services: Services;
   logger: Logger;
+  /** null: nobody signed in and no key; every procedure but the public ones answers UNAUTHORIZED. */
+  caller: Caller | null;
 }
 
-/** The context without HTTP: what tests build for `createCaller`. */
-export function createInnerContext(options: { services: Services; logger?: Logger }): Context {
-  return { services: options.services, logger: options.logger ?? createLogger({ level: 'warn' }) };
+/** Resolves a request's caller (a session cookie, an `Authorization: Bearer` key); null if none. */
+export type Authenticate = (req: IncomingMessage) => Promise<Caller | null>;
+
+/**
+ * The context without HTTP: what tests build for `createCaller`. Without `caller` it is the
+ * local workspace's owner, what every request is until sign-in; `caller: null` is anonymous.
+ */
+export function createInnerContext(options: {
+  services: Services;
+  logger?: Logger;
+  caller?: Caller | null;
+}): Context {
+  return {
+    services: options.services,
+    logger: options.logger ?? createLogger({ level: 'warn' }),
+    caller: options.caller === undefined ? localOwnerCaller : options.caller,
+  };
 }
 
 /**
- * Per-request context for the HTTP adapter. Nothing comes from the request yet; workspaces and
- * API keys will read it here.
+ * What the HTTP adapter is given: the parts every request shares, and how to authenticate one.
+ * It is a Context (its `caller` is null, never used) so that `createHttpServer({ context })`
+ * takes it as it is; `contextFactory` gives each request its own caller from `authenticate`.
  */
-export function contextFactory(inner: Context) {
-  return (_opts: { req: IncomingMessage }): Context => inner;
+export interface RequestContextSource extends Context {
+  authenticate: Authenticate;
+}
+
+export function createRequestContextSource(options: {
+  services: Services;
+  logger: Logger;
+  authenticate: Authenticate;
+}): RequestContextSource {
+  return { ...options, caller: null };
+}
+
+/**
+ * Per-request context for the HTTP adapter: the caller comes from `authenticate`. Given a plain
+ * Context (tests of the HTTP layer), every request is that context's caller.
+ */
+export function contextFactory(source: Context | RequestContextSource) {
+  const authenticate = 'authenticate' in source ? source.authenticate : async () => source.caller;
+  return async ({ req }: { req: IncomingMessage }): Promise<Context> => ({
+    services: source.services,
+    logger: source.logger,
+    caller: await authenticate(req),
+  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiErrorDetails, ApiIssue, AppErrorCode, ServiceName } from '../shared/errors.ts';
 import { TOO_LARGE_REASON } from '../shared/errors.ts';
+import type { Permission } from '../shared/auth.schema.ts';
 import { pathSegment, toApiIssues } from '../shared/issues.ts';
 import { formatPath } from '../shared/json-guard.ts';
 
@@ -41,8 +42,25 @@ export class ConflictError extends AppError {
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
+/** No signed-in user or key: nobody to authorize. */
 export class UnauthorizedError extends AppError {
   readonly code = 'UNAUTHORIZED';
+  constructor(message = 'Sign in, or send an API key', options: AppErrorOptions = {}) {
+    super(message, { details: { reason: 'unauthenticated' }, ...options });
+  }
+}
+/**
+ * A known caller whose role or scopes lack the permission. Only for things the caller may see:
+ * another workspace's records are NOT_FOUND, never this (their existence is not told).
+ */
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN';
+  constructor(permission: Permission, options: AppErrorOptions = {}) {
+    super(`This needs the ${permission} permission, which your role or key does not have`, {
+      details: { reason: 'forbidden', permission },
+      ...options,
+    });
+  }
 }
 
 /** A dependency is missing or down. The message is safe to show to users. */

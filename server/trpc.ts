@@ -2,8 +2,16 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiErrorData, ApiErrorDetails, ApiIssue } from '../shared/errors.ts';
 import { friendlyIssueMessage } from '../shared/issues.ts';
+import type { Permission } from '../shared/auth.schema.ts';
 import type { Context } from './context.ts';
-import { AppError, fromZodError, findZodError, GENERIC_INTERNAL_MESSAGE } from './errors.ts';
+import {
+  AppError,
+  ForbiddenError,
+  fromZodError,
+  findZodError,
+  GENERIC_INTERNAL_MESSAGE,
+  UnauthorizedError,
+} from './errors.ts';
 
 // zod's default messages, said for people ("Must be at most 2"); a schema's own message still wins.
 z.config({ customError: friendlyIssueMessage });
@@ -42,20 +50,31 @@ export function toTRPCError(error: unknown): TRPCError {
   });
 }
 
-const t = initTRPC.context<Context>().create({
-  // Stack traces only ever reach a client of a development server.
-  isDev: process.env.NODE_ENV === 'development',
-  errorFormatter({ shape, error }) {
-    const contract = error instanceof ContractError ? error : undefined;
-    const data: ApiErrorData = {
-      ...shape.data,
-      code: shape.data.code as ApiErrorData['code'],
-      issues: contract?.issues ?? [],
-      details: contract?.details ?? null,
-    };
-    return { ...shape, data };
-  },
-});
+/**
+ * What a procedure declares about who may call it: a permission (see shared/auth.schema.ts), or
+ * `signed-in` for anything any caller of the workspace may read.
+ */
+export interface ProcedureMeta {
+  permission: Permission | 'signed-in';
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Stack traces only ever reach a client of a development server.
+    isDev: process.env.NODE_ENV === 'development',
+    errorFormatter({ shape, error }) {
+      const contract = error instanceof ContractError ? error : undefined;
+      const data: ApiErrorData = {
+        ...shape.data,
+        code: shape.data.code as ApiErrorData['code'],
+        issues: contract?.issues ?? [],
+        details: contract?.details ?? null,
+      };
+      return { ...shape, data };
+    },
+  });
 
 /** Converts every failure below it (input parsing included) with `toTRPCError`. */
 const errorConversion = t.middleware(async ({ next, ctx, path, type }) => {
@@ -68,6 +87,30 @@ const errorConversion = t.middleware(async ({ next, ctx, path, type }) => {
   throw converted;
 });
 
+/**
+ * The one authorization check (tRPC's middleware + meta pattern). No caller → UNAUTHORIZED; a
+ * caller without the procedure's permission → FORBIDDEN naming it; a procedure that declares
+ * nothing is refused (fails closed; a test lists every procedure's declaration). Below it,
+ * `ctx.caller` is never null.
+ */
+const authorization = t.middleware(({ ctx, meta, next, path }) => {
+  if (!ctx.caller) throw new UnauthorizedError();
+  const needed = meta?.permission;
+  if (needed === undefined) {
+    throw new Error(`procedure ${path} declares no permission (.meta({ permission }))`);
+  }
+  if (needed !== 'signed-in' && !ctx.caller.permissions.has(needed)) {
+    throw new ForbiddenError(needed);
+  }
+  return next({ ctx: { caller: ctx.caller } });
+});
+
 export const router = t.router;
+/** For procedures anyone may call without signing in (listed in routers/access.test.ts). */
 export const publicProcedure = t.procedure.use(errorConversion);
+/**
+ * For everything that reads or changes a workspace: declare `.meta({ permission })`; resolvers
+ * get `ctx.caller` and pass `ctx.caller.workspaceId` to the services.
+ */
+export const workspaceProcedure = publicProcedure.use(authorization);
 export const createCallerFactory = t.createCallerFactory;

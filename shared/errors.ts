@@ -5,6 +5,8 @@
  * are for people and may change at any time: never parse them.
  */
 
+import type { Permission } from './auth.schema.ts';
+
 /** A zod issue carrying `params.reason === TOO_LARGE_REASON` makes the error PAYLOAD_TOO_LARGE. */
 export const TOO_LARGE_REASON = 'too_large';
 
@@ -61,11 +63,18 @@ export type ApiErrorDetails =
     }
   /** Deleting an agent that phone numbers (E.164, sorted) still route to. */
   | { reason: 'agent-in-use'; agentId: string; agentName: string | null; numbers: string[] }
-  /** A phone number that another live route already has. */
+  /** No signed-in user or key came with the request. */
+  | { reason: 'unauthenticated' }
+  /** The caller's role or scopes do not include `permission`, which the procedure needs. */
+  | { reason: 'forbidden'; permission: Permission }
+  /**
+   * A phone number that another live route of the same workspace already has. A number routed
+   * in another workspace is a CONFLICT without details (nothing of that workspace is told).
+   */
   | { reason: 'number-taken'; did: string; routeId: string; agentId: string }
   /** `session.start` into a room whose agent dispatch carries another agent or config. */
   | { reason: 'room-in-use'; roomName: string; agentName: string }
-  /** What was looked for and not found (or is another workspace's). */
+  /** What was looked for and not found, or is another workspace's: the two look the same. */
   | { reason: 'not-found'; resource: 'agent' | 'route' | 'number'; id: string }
   /** A body or document over its limit. */
   | { reason: 'too-large'; limitBytes: number; actualBytes: number | null }

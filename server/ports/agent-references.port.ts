@@ -5,5 +5,5 @@
  */
 export interface AgentReferences {
   /** The live phone numbers (E.164, sorted) routed to the agent; [] when none. */
-  liveNumbersForAgent(agentId: string): Promise<string[]>;
+  liveNumbersForAgent(workspaceId: string, agentId: string): Promise<string[]>;
 }

@@ -14,6 +14,7 @@ import {
   buildCaller,
   buildServices,
   TEST_AGENT_NAME,
+  TEST_WORKSPACE_ID,
 } from '../testing/builders.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
@@ -146,7 +147,7 @@ describe('session.start', () => {
   test('a stored config’s duplicate tools (written around the API) collapse, the later winning', async () => {
     const store = createMemoryAgentStore();
     const { caller } = setup({ store });
-    const agent = await store.create({
+    const agent = await store.create(TEST_WORKSPACE_ID, {
       name: 'legacy',
       description: '',
       config: { tools: ['a', { name: ' a ', description: 'later' }] },

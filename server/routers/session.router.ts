@@ -1,8 +1,9 @@
 import { sessionStartInputSchema } from '../../shared/session.schema.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { router, workspaceProcedure } from '../trpc.ts';
 
 export const sessionRouter = router({
-  start: publicProcedure
+  start: workspaceProcedure
+    .meta({ permission: 'sessions:start' })
     .input(sessionStartInputSchema)
-    .mutation(({ ctx, input }) => ctx.services.session.start(input)),
+    .mutation(({ ctx, input }) => ctx.services.session.start(ctx.caller.workspaceId, input)),
 });

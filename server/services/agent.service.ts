@@ -19,20 +19,24 @@ export interface AgentChange {
 /** Called after an update; its failures are logged and never fail the update. */
 export type AgentChangeListener = (change: AgentChange) => void | Promise<void>;
 
-/** Inputs arrive parsed by the router's shared schemas (ids lower case, names normalised). */
+/**
+ * Inputs arrive parsed by the router's shared schemas (ids lower case, names normalised). Every
+ * method works inside the workspace given first (the caller's): another workspace's agent is
+ * NOT_FOUND, exactly like a missing one.
+ */
 export interface AgentService {
-  list(input: AgentListQuery): Promise<AgentList>;
-  get(agentId: string): Promise<Agent>;
-  create(input: AgentCreateData): Promise<Agent>;
-  update(input: AgentUpdateData): Promise<Agent>;
-  delete(agentId: string): Promise<AgentDeleted>;
+  list(workspaceId: string, input: AgentListQuery): Promise<AgentList>;
+  get(workspaceId: string, agentId: string): Promise<Agent>;
+  create(workspaceId: string, input: AgentCreateData): Promise<Agent>;
+  update(workspaceId: string, input: AgentUpdateData): Promise<Agent>;
+  delete(workspaceId: string, agentId: string): Promise<AgentDeleted>;
   /** The stored record (Dates, not strings), for other services such as the config resolver. */
-  getRecord(agentId: string): Promise<AgentRecord>;
+  getRecord(workspaceId: string, agentId: string): Promise<AgentRecord>;
   /**
    * Agents' names by id in one store query, deleted agents included, for other services that show
    * which agent something points at; ids no agent has are left out.
    */
-  namesByIds(agentIds: readonly string[]): Promise<Map<string, string>>;
+  namesByIds(workspaceId: string, agentIds: readonly string[]): Promise<Map<string, string>>;
   /** Registers a listener for successful updates (e.g. telephony re-syncs the agent's numbers). */
   onAgentChanged(listener: AgentChangeListener): () => void;
 }
@@ -64,17 +68,17 @@ export function createAgentService({
     }
   };
 
-  const getRecord = async (id: string) => {
-    const record = await store.get(id);
+  const getRecord = async (workspaceId: string, id: string) => {
+    const record = await store.get(workspaceId, id);
     if (!record) throw agentNotFound(id);
     return record;
   };
 
   return {
-    async list(input) {
+    async list(workspaceId, input) {
       const after = input.cursor ? decodeCursor(input.cursor) : undefined;
       // One extra row tells whether another page exists without a count query.
-      const rows = await store.list({
+      const rows = await store.list(workspaceId, {
         limit: input.limit + 1,
         ...(after && { after }),
         ...(input.query && { nameContains: input.query }),
@@ -87,14 +91,14 @@ export function createAgentService({
       };
     },
 
-    async get(agentId) {
-      return toAgent(await getRecord(agentId));
+    async get(workspaceId, agentId) {
+      return toAgent(await getRecord(workspaceId, agentId));
     },
 
     getRecord,
 
-    namesByIds(agentIds) {
-      return store.namesByIds(agentIds);
+    namesByIds(workspaceId, agentIds) {
+      return store.namesByIds(workspaceId, agentIds);
     },
 
     onAgentChanged(listener) {
@@ -102,8 +106,8 @@ export function createAgentService({
       return () => listeners.delete(listener);
     },
 
-    async create(input) {
-      const record = await store.create({
+    async create(workspaceId, input) {
+      const record = await store.create(workspaceId, {
         name: input.name,
         description: input.description ?? '',
         config: input.config ?? {},
@@ -111,8 +115,8 @@ export function createAgentService({
       return toAgent(record);
     },
 
-    async update({ agentId, expectedVersion, ...patch }) {
-      const outcome = await store.update(agentId, patch, expectedVersion);
+    async update(workspaceId, { agentId, expectedVersion, ...patch }) {
+      const outcome = await store.update(workspaceId, agentId, patch, expectedVersion);
       switch (outcome.status) {
         case 'updated': {
           const fields = (['name', 'description', 'config'] as const).filter(
@@ -143,10 +147,10 @@ export function createAgentService({
       }
     },
 
-    async delete(id) {
-      const numbers = (await references?.liveNumbersForAgent(id)) ?? [];
+    async delete(workspaceId, id) {
+      const numbers = (await references?.liveNumbersForAgent(workspaceId, id)) ?? [];
       if (numbers.length > 0) {
-        const agent = await store.get(id);
+        const agent = await store.get(workspaceId, id);
         const who = agent ? `“${agent.name}”` : `Agent ${id}`;
         const these = numbers.length === 1 ? 'that number' : 'those numbers';
         throw new ConflictError(
@@ -161,7 +165,7 @@ export function createAgentService({
           },
         );
       }
-      const deleted = await store.softDelete(id, now());
+      const deleted = await store.softDelete(workspaceId, id, now());
       if (!deleted?.deletedAt) throw agentNotFound(id);
       return { id: deleted.id, deletedAt: deleted.deletedAt.toISOString() };
     },

@@ -4,6 +4,7 @@ import { ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { createAgentService } from './agent.service.ts';
 import { createSessionService } from './session.service.ts';
+import { TEST_WORKSPACE_ID } from '../testing/builders.ts';
 
 function build(options: { randomBytes?: (size: number) => Buffer } = {}) {
   const rooms = createMemoryLiveKitRooms();
@@ -27,7 +28,7 @@ describe('session service (without tRPC)', () => {
         return Buffer.alloc(size, 0xfb);
       },
     });
-    const started = await session.start({});
+    const started = await session.start(TEST_WORKSPACE_ID, {});
     expect(sizes).toEqual([16, 9]);
     expect(started.roomName).toBe(`sb-${Buffer.alloc(16, 0xfb).toString('base64url')}`);
     expect(started.participantIdentity).toBe(`user-${Buffer.alloc(9, 0xfb).toString('base64url')}`);
@@ -35,7 +36,7 @@ describe('session service (without tRPC)', () => {
 
   test('a generated room costs one LiveKit call, which creates it with the dispatch', async () => {
     const { session, rooms } = build();
-    const started = await session.start({ agentConfig: { greeting: 'Hi' } });
+    const started = await session.start(TEST_WORKSPACE_ID, { agentConfig: { greeting: 'Hi' } });
     expect(rooms.calls).toBe(1);
     expect(rooms.dispatchesOf(started.roomName)).toEqual([
       expect.objectContaining({
@@ -47,13 +48,13 @@ describe('session service (without tRPC)', () => {
 
   test('a given room name is looked up first, and its dispatch compared', async () => {
     const { session, rooms } = build();
-    await session.start({ roomName: 'given' });
+    await session.start(TEST_WORKSPACE_ID, { roomName: 'given' });
     const calls = rooms.calls;
     expect(calls).toBeGreaterThan(1); // ListRooms, CreateRoom, ListDispatch
-    await session.start({ roomName: 'given' });
+    await session.start(TEST_WORKSPACE_ID, { roomName: 'given' });
     expect(rooms.dispatchesOf('given')).toHaveLength(1);
     await expect(
-      session.start({ roomName: 'given', agentConfig: { greeting: 'other' } }),
+      session.start(TEST_WORKSPACE_ID, { roomName: 'given', agentConfig: { greeting: 'other' } }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -65,9 +66,11 @@ describe('session service (without tRPC)', () => {
         reason: 'unavailable',
       }),
     );
-    await expect(session.start({ roomName: 'again' })).rejects.toThrow(ServiceUnavailableError);
+    await expect(session.start(TEST_WORKSPACE_ID, { roomName: 'again' })).rejects.toThrow(
+      ServiceUnavailableError,
+    );
     rooms.failWith(undefined);
-    await expect(session.start({ roomName: 'again' })).resolves.toMatchObject({
+    await expect(session.start(TEST_WORKSPACE_ID, { roomName: 'again' })).resolves.toMatchObject({
       roomName: 'again',
     });
     expect(rooms.dispatchesOf('again')).toHaveLength(1);
@@ -80,7 +83,7 @@ describe('session service (without tRPC)', () => {
       agentName: 'svc-agent',
       metadata: 'not json',
     });
-    await expect(session.start({ roomName: 'foreign' })).rejects.toMatchObject({
+    await expect(session.start(TEST_WORKSPACE_ID, { roomName: 'foreign' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
   });

@@ -18,7 +18,7 @@ export interface SessionService {
    * Resolves the agent's config, makes sure the room has exactly one dispatch of the agent
    * worker carrying it, and mints the participant's token.
    */
-  start(input: SessionStartData): Promise<SessionStartOutput>;
+  start(workspaceId: string, input: SessionStartData): Promise<SessionStartOutput>;
 }
 
 export interface SessionServiceDeps {
@@ -47,15 +47,18 @@ export interface SessionServiceDeps {
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
-  const resolver = createConfigResolver({
-    loadStoredConfig: async (agentId) => (await deps.agents.getRecord(agentId)).config,
-  });
+  // The stored agent is looked up in the caller's workspace: another's is NOT_FOUND.
+  const resolverFor = (workspaceId: string) =>
+    createConfigResolver({
+      loadStoredConfig: async (agentId) =>
+        (await deps.agents.getRecord(workspaceId, agentId)).config,
+    });
   const perRoom = createKeyedQueue();
 
   return {
-    async start(input) {
+    async start(workspaceId, input) {
       const agentId = input.agentId ?? null;
-      const config = await resolver.resolve({
+      const config = await resolverFor(workspaceId).resolve({
         ...(input.agentId !== undefined && { agentId: input.agentId }),
         ...(input.agentConfig !== undefined && { overrides: input.agentConfig }),
       });

@@ -21,7 +21,7 @@ export interface TelephonyRoutesDeps {
   /** Brings LiveKit in step with a saved route. */
   sync: Pick<TelephonySync, 'push'>;
   /** The agent's config as a call gets it. */
-  resolveConfig(agentId: string): Promise<ResolvedAgentConfig>;
+  resolveConfig(workspaceId: string, agentId: string): Promise<ResolvedAgentConfig>;
   now: () => Date;
 }
 
@@ -39,9 +39,9 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
     });
 
   /** The agent must exist and be live: NOT_FOUND with an issue at `agentId` otherwise. */
-  const requireAgent = async (agentId: string) => {
+  const requireAgent = async (workspaceId: string, agentId: string) => {
     try {
-      await deps.agents.getRecord(agentId);
+      await deps.agents.getRecord(workspaceId, agentId);
     } catch (error) {
       if (error instanceof NotFoundError) {
         const message = `agent ${agentId} was not found (it may have been deleted)`;
@@ -56,18 +56,22 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
   };
 
   /** The wire form of routes, each naming its agent: one store query for all of them. */
-  const toDidRoutes = async (records: DidRouteRecord[]): Promise<DidRoute[]> => {
+  const toDidRoutes = async (
+    workspaceId: string,
+    records: DidRouteRecord[],
+  ): Promise<DidRoute[]> => {
     if (records.length === 0) return [];
-    const names = await deps.agents.namesByIds([...new Set(records.map((r) => r.agentId))]);
+    const agentIds = [...new Set(records.map((r) => r.agentId))];
+    const names = await deps.agents.namesByIds(workspaceId, agentIds);
     return records.map((record) => toDidRoute(record, names.get(record.agentId) ?? null));
   };
   const toOneDidRoute = async (record: DidRouteRecord): Promise<DidRoute> =>
-    (await toDidRoutes([record]))[0]!;
+    (await toDidRoutes(record.workspaceId, [record]))[0]!;
 
   return {
-    async listRoutes(input) {
+    async listRoutes(workspaceId, input) {
       const afterDid = input.cursor ? decodeRouteCursor(input.cursor) : undefined;
-      const rows = await routes.list({
+      const rows = await routes.list(workspaceId, {
         limit: input.limit + 1,
         ...(afterDid !== undefined && { afterDid }),
         ...(input.agentId !== undefined && { agentId: input.agentId }),
@@ -75,65 +79,72 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       const items = rows.slice(0, input.limit);
       const last = items.at(-1);
       return {
-        items: await toDidRoutes(items),
+        items: await toDidRoutes(workspaceId, items),
         nextCursor: rows.length > input.limit && last ? encodeRouteCursor(last.did) : null,
       };
     },
 
-    async getRoute(id) {
-      const route = await routes.get(id);
+    async getRoute(workspaceId, id) {
+      const route = await routes.get(workspaceId, id);
       if (!route) throw routeNotFound(id);
       return toOneDidRoute(route);
     },
 
-    async createRoute(input) {
-      await requireAgent(input.agentId);
-      const outcome = await routes.create({
+    async createRoute(workspaceId, input) {
+      await requireAgent(workspaceId, input.agentId);
+      const outcome = await routes.create(workspaceId, {
         did: input.did,
         agentId: input.agentId,
         label: input.label || null,
         sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
       });
-      if (outcome.status === 'did_taken') throw didTaken(input.did, outcome.existing);
+      if (outcome.status === 'did_taken') {
+        throw didTaken(workspaceId, input.did, outcome.existing);
+      }
       // The agent may have been deleted between the check and the insert (its delete looked for
       // routes before this one existed): then the route goes again.
       try {
-        await requireAgent(input.agentId);
+        await requireAgent(workspaceId, input.agentId);
       } catch (error) {
-        await routes.softDelete(outcome.route.id, now(), outcome.route.sync);
+        await routes.softDelete(workspaceId, outcome.route.id, now(), outcome.route.sync);
         throw error;
       }
       return toOneDidRoute(await sync.push(outcome.route));
     },
 
-    async updateRoute({ routeId, did, agentId, label }) {
-      if (agentId !== undefined) await requireAgent(agentId);
-      const current = await routes.get(routeId);
+    async updateRoute(workspaceId, { routeId, did, agentId, label }) {
+      if (agentId !== undefined) await requireAgent(workspaceId, agentId);
+      const current = await routes.get(workspaceId, routeId);
       if (!current) throw routeNotFound(routeId);
       const touchesLiveKit = did !== undefined || agentId !== undefined;
-      const outcome = await routes.update(routeId, {
+      const outcome = await routes.update(workspaceId, routeId, {
         ...(did !== undefined && { did }),
         ...(agentId !== undefined && { agentId }),
         ...(label !== undefined && { label: label || null }),
         ...(touchesLiveKit && { sync: pendingFrom(current.sync) }),
       });
       if (outcome.status === 'not_found') throw routeNotFound(routeId);
-      if (outcome.status === 'did_taken') throw didTaken(did ?? current.did, outcome.existing);
+      if (outcome.status === 'did_taken') {
+        throw didTaken(workspaceId, did ?? current.did, outcome.existing);
+      }
       if (agentId !== undefined && agentId !== current.agentId) {
         try {
-          await requireAgent(agentId);
+          await requireAgent(workspaceId, agentId);
         } catch (error) {
-          await routes.update(routeId, { agentId: current.agentId, sync: current.sync });
+          await routes.update(workspaceId, routeId, {
+            agentId: current.agentId,
+            sync: current.sync,
+          });
           throw error;
         }
       }
       return toOneDidRoute(touchesLiveKit ? await sync.push(outcome.route) : outcome.route);
     },
 
-    async deleteRoute(id) {
-      const current = await routes.get(id);
+    async deleteRoute(workspaceId, id) {
+      const current = await routes.get(workspaceId, id);
       if (!current) throw routeNotFound(id);
-      const deleted = await routes.softDelete(id, now(), pendingFrom(current.sync));
+      const deleted = await routes.softDelete(workspaceId, id, now(), pendingFrom(current.sync));
       if (!deleted?.deletedAt) throw routeNotFound(id);
       const pushed = await sync.push(deleted);
       return {
@@ -144,8 +155,8 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       };
     },
 
-    async resolve({ did }) {
-      const route = await routes.findByDid(did);
+    async resolve(workspaceId, { did }) {
+      const route = await routes.findByDid(workspaceId, did);
       if (!route) {
         throw new NotFoundError(`No route answers ${did}: add one with telephony.routes.create`, {
           details: { reason: 'not-found', resource: 'number', id: did },
@@ -155,16 +166,23 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
         routeId: route.id,
         did: route.did,
         agentId: route.agentId,
-        config: await deps.resolveConfig(route.agentId),
+        config: await deps.resolveConfig(workspaceId, route.agentId),
       };
     },
   };
 }
 
-function didTaken(did: string, existing: DidRouteRecord | null): ConflictError {
+/**
+ * A number is routed once across all workspaces. When another workspace has it, the caller
+ * learns only that the number is in use: not that workspace's route or agent.
+ */
+function didTaken(workspaceId: string, did: string, found: DidRouteRecord | null): ConflictError {
+  const existing = found?.workspaceId === workspaceId ? found : null;
   const message = existing
     ? `${did} already routes to agent ${existing.agentId} (route ${existing.id}); update or delete that route first`
-    : `${did} already has a route; update or delete that route first`;
+    : found
+      ? `${did} is already routed in another workspace; a number can have one route only`
+      : `${did} already has a route; update or delete that route first`;
   return new ConflictError(`did: ${message}`, {
     issues: [{ path: ['did'], message }],
     ...(existing && {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { livekitDown, metadataOf, rulesOf, setupTelephony } from '../testing/telephony.ts';
+import { TEST_WORKSPACE_ID } from '../testing/builders.ts';
 import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { MANAGED_TRUNK_NAME } from './telephony-sync.ts';
@@ -14,27 +15,26 @@ describe('agent config changes', () => {
   test("re-sync the agent's routes in the background: the rule carries the new config", async () => {
     const { sip, telephony, agents, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
-    await telephony.createRoute({ did: OTHER_DID, agentId });
-    await agents.update({ agentId, config: { greeting: 'Updated greeting' } });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: OTHER_DID, agentId });
+    await agents.update(TEST_WORKSPACE_ID, { agentId, config: { greeting: 'Updated greeting' } });
     await telephony.settled();
     const rules = await rulesOf(sip);
     expect(rules.map((rule) => metadataOf(rule).config.greeting)).toEqual([
       'Updated greeting',
       'Updated greeting',
     ]);
-    expect((await telephony.listRoutes({ limit: 20 })).items.map((r) => r.sync.state)).toEqual([
-      'synced',
-      'synced',
-    ]);
+    expect(
+      (await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 20 })).items.map((r) => r.sync.state),
+    ).toEqual(['synced', 'synced']);
   });
 
   test('a rename does not touch LiveKit', async () => {
     const { sip, telephony, agents, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     const calls = sip.calls;
-    await agents.update({ agentId, name: 'Renamed' });
+    await agents.update(TEST_WORKSPACE_ID, { agentId, name: 'Renamed' });
     await telephony.settled();
     expect(sip.calls).toBe(calls);
   });
@@ -42,37 +42,42 @@ describe('agent config changes', () => {
   test('with LiveKit down the routes are marked error and agents.update still succeeds; sync repairs the stale metadata', async () => {
     const { sip, telephony, agents, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    const route = await telephony.createRoute({ did: DID, agentId });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     sip.failWith(livekitDown());
-    await expect(agents.update({ agentId, config: { greeting: 'v2' } })).resolves.toMatchObject({
+    await expect(
+      agents.update(TEST_WORKSPACE_ID, { agentId, config: { greeting: 'v2' } }),
+    ).resolves.toMatchObject({
       version: 2,
     });
     await telephony.settled();
-    expect((await telephony.getRoute(route.id)).sync).toMatchObject({
+    expect((await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).sync).toMatchObject({
       state: 'error',
       ruleId: route.sync.ruleId,
     });
     sip.failWith(undefined);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.updated).toEqual([
       { routeId: route.id, did: DID, ruleId: route.sync.ruleId, changed: ['metadata'] },
     ]);
     expect(metadataOf((await rulesOf(sip))[0]).config.greeting).toBe('v2');
-    expect((await telephony.getRoute(route.id)).sync.state).toBe('synced');
+    expect((await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).sync.state).toBe('synced');
   });
 });
 
 describe('sync', () => {
   test('a rule deleted behind Switchboard’s back is recreated; a second sync changes nothing', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     await sip.deleteDispatchRule(route.sync.ruleId!);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.created).toEqual([
       { routeId: route.id, did: DID, ruleId: expect.any(String) as unknown },
     ]);
     expect(await rulesOf(sip)).toHaveLength(1);
-    const again = await telephony.sync();
+    const again = await telephony.sync(TEST_WORKSPACE_ID);
     expect(again).toMatchObject({
       created: [],
       updated: [],
@@ -84,7 +89,10 @@ describe('sync', () => {
 
   test('a rule changed behind its back (number, room, agent) is replaced, naming what changed', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     const [trunk] = await sip.listInboundTrunks();
     await sip.replaceDispatchRule(route.sync.ruleId!, {
       name: `switchboard:${route.id}`,
@@ -93,7 +101,7 @@ describe('sync', () => {
       roomPrefix: 'lobby',
       agents: [{ agentName: 'someone-else', metadata: '{}' }],
     });
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.updated).toEqual([
       {
         routeId: route.id,
@@ -107,7 +115,7 @@ describe('sync', () => {
 
   test('rules Switchboard does not own are reported as unknown and never changed', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId: (await agent()).id });
     const foreign = sip.addForeignRule({
       name: 'support queue',
       trunkIds: [],
@@ -128,7 +136,7 @@ describe('sync', () => {
       pin: '',
       agents: [],
     });
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.unknown).toEqual(
       [foreign, lookalike].map((rule) => ({
         ruleId: rule.id,
@@ -146,7 +154,10 @@ describe('sync', () => {
 
   test('a second rule for the same route is deleted', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     const duplicate = sip.addForeignRule({
       name: `switchboard:${route.id}`,
       trunkIds: ['ST_old'],
@@ -157,7 +168,7 @@ describe('sync', () => {
       pin: '',
       agents: [],
     });
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.deleted).toEqual([
       {
         ruleId: duplicate.id,
@@ -181,10 +192,13 @@ describe('sync', () => {
       agents: [],
     });
     const { telephony, agent } = setupTelephony({ sip });
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     expect(route.sync.state).toBe('error');
     expect(route.sync.error).toContain(foreign.id);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.failed).toEqual([{ routeId: route.id, did: DID, error: route.sync.error }]);
     expect(report.unknown.map((rule) => rule.ruleId)).toEqual([foreign.id]);
   });
@@ -192,11 +206,11 @@ describe('sync', () => {
   test('the trunk Switchboard keeps is re-created with the routed numbers when it disappears', async () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
-    await telephony.createRoute({ did: OTHER_DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: OTHER_DID, agentId });
     const [old] = await sip.listInboundTrunks();
     await sip.deleteInboundTrunk(old!.id);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.trunk).toMatchObject({ action: 'created', managed: true });
     expect(report.trunk.numbers.sort()).toEqual([DID, OTHER_DID].sort());
     expect(report.updated.map((entry) => entry.changed)).toEqual([['trunk'], ['trunk']]);
@@ -210,10 +224,10 @@ describe('LIVEKIT_SIP_TRUNK_ID', () => {
     const sip = createMemorySip();
     const trunk = await sip.createInboundTrunk({ name: 'ops-trunk', numbers: [OTHER_DID] });
     const { telephony, agent } = setupTelephony({ sip, sipTrunkId: trunk.id });
-    await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId: (await agent()).id });
     expect((await rulesOf(sip))[0]?.trunkIds).toEqual([trunk.id]);
     expect(await sip.listInboundTrunks()).toEqual([trunk]);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.trunk).toEqual({
       id: trunk.id,
       managed: false,
@@ -225,10 +239,13 @@ describe('LIVEKIT_SIP_TRUNK_ID', () => {
 
   test('a trunk id LiveKit does not have: routes are marked error and sync is SERVICE_UNAVAILABLE', async () => {
     const { telephony, agent } = setupTelephony({ sipTrunkId: 'ST_missing' });
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     expect(route.sync.error).toMatch(
       /LIVEKIT_SIP_TRUNK_ID is ST_missing, but LiveKit has no inbound trunk/,
     );
-    await expect(telephony.sync()).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(telephony.sync(TEST_WORKSPACE_ID)).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 });

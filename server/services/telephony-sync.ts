@@ -29,7 +29,7 @@ export interface TelephonySyncDeps {
   /** The name of the trunk Switchboard keeps (default `switchboard-inbound`). */
   managedTrunkName?: string;
   /** The agent's config as a call gets it (what the rule's job metadata carries). */
-  resolveConfig(agentId: string): Promise<ResolvedAgentConfig>;
+  resolveConfig(workspaceId: string, agentId: string): Promise<ResolvedAgentConfig>;
   logger?: Logger;
   now?: () => Date;
 }
@@ -42,9 +42,12 @@ export interface TelephonySync {
    */
   push(route: DidRouteRecord): Promise<DidRouteRecord>;
   /** Marks the agent's live routes `pending` and pushes them again in the background. */
-  repushAgentRoutes(agentId: string): Promise<void>;
-  /** Reconciles LiveKit's trunk and dispatch rules with the routes, and reports what it did. */
-  sync(): Promise<TelephonySyncReport>;
+  repushAgentRoutes(workspaceId: string, agentId: string): Promise<void>;
+  /**
+   * Reconciles LiveKit's trunk and dispatch rules with the routes of every workspace, and reports
+   * what it did to `workspaceId`'s routes (see `sync` below).
+   */
+  sync(workspaceId: string): Promise<TelephonySyncReport>;
   /** Resolves once background pushes have finished. */
   settled(): Promise<void>;
 }
@@ -71,7 +74,18 @@ interface TrunkState {
   managed: boolean;
   action: TelephonySyncReport['trunk']['action'];
   numbers: string[];
+  /** Routed numbers the operator's trunk (LIVEKIT_SIP_TRUNK_ID) does not list. */
+  missing: string[];
   warnings: string[];
+}
+
+/** The warning for the routed numbers `missing` from the operator's trunk. */
+function missingNumbersWarning(trunkId: string | null, missing: string[]): string[] {
+  if (missing.length === 0) return [];
+  const one = missing.length === 1;
+  return [
+    `Inbound trunk ${trunkId} (LIVEKIT_SIP_TRUNK_ID) does not list ${missing.join(', ')}: LiveKit does not accept calls to ${one ? 'that number' : 'those numbers'} until the trunk's numbers include ${one ? 'it' : 'them'}`,
+  ];
 }
 
 /**
@@ -92,7 +106,7 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
   const allLiveRoutes = async (): Promise<DidRouteRecord[]> => {
     const all: DidRouteRecord[] = [];
     for (;;) {
-      const page = await routes.list({
+      const page = await routes.listAllLive({
         limit: 500,
         ...(all.length && { afterDid: all.at(-1)!.did }),
       });
@@ -125,11 +139,8 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
         managed: false,
         action: 'unchanged',
         numbers: trunk.numbers,
-        warnings: missing.length
-          ? [
-              `Inbound trunk ${trunk.id} (LIVEKIT_SIP_TRUNK_ID) does not list ${missing.join(', ')}: LiveKit does not accept calls to ${missing.length === 1 ? 'that number' : 'those numbers'} until the trunk's numbers include ${missing.length === 1 ? 'it' : 'them'}`,
-            ]
-          : [],
+        missing,
+        warnings: [],
       };
     }
     const named = (await sip.listInboundTrunks())
@@ -147,19 +158,40 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
     let trunk = named[0];
     if (!trunk) {
       if (dids.length === 0)
-        return { id: null, managed: true, action: 'none', numbers: [], warnings };
+        return { id: null, managed: true, action: 'none', numbers: [], missing: [], warnings };
       trunk = await sip.createInboundTrunk({ name: trunkName, numbers: dids });
       logger?.info('telephony: created the inbound trunk', {
         trunkId: trunk.id,
         numbers: dids.length,
       });
-      return { id: trunk.id, managed: true, action: 'created', numbers: trunk.numbers, warnings };
+      return {
+        id: trunk.id,
+        managed: true,
+        action: 'created',
+        numbers: trunk.numbers,
+        missing: [],
+        warnings,
+      };
     }
     if (dids.length > 0 && !sameNumbers(trunk.numbers, dids)) {
       trunk = await sip.setInboundTrunkNumbers(trunk.id, dids);
-      return { id: trunk.id, managed: true, action: 'updated', numbers: trunk.numbers, warnings };
+      return {
+        id: trunk.id,
+        managed: true,
+        action: 'updated',
+        numbers: trunk.numbers,
+        missing: [],
+        warnings,
+      };
     }
-    return { id: trunk.id, managed: true, action: 'unchanged', numbers: trunk.numbers, warnings };
+    return {
+      id: trunk.id,
+      managed: true,
+      action: 'unchanged',
+      numbers: trunk.numbers,
+      missing: [],
+      warnings,
+    };
   };
 
   /** Brings one route's rules (`owned`: those named after it) in step. Throws on failure. */
@@ -180,7 +212,7 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
     const desired = buildDispatchRule(route, {
       trunkId: trunk.id,
       agentName,
-      config: await deps.resolveConfig(route.agentId),
+      config: await deps.resolveConfig(route.workspaceId, route.agentId),
     });
     const keep = owned.find((rule) => rule.id === route.sync.ruleId) ?? owned[0];
     const extras = owned.filter((rule) => rule !== keep);
@@ -288,25 +320,38 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
       return (await queue.run(() => pushNow(route.id))) ?? route;
     },
 
-    async repushAgentRoutes(agentId) {
-      const affected = await routes.listByAgent(agentId);
+    async repushAgentRoutes(workspaceId, agentId) {
+      const affected = await routes.listByAgent(workspaceId, agentId);
       for (const route of affected) {
         await routes.setSync(route.id, route.revision, pendingFrom(route.sync));
         inBackground(() => pushNow(route.id));
       }
     },
 
-    sync() {
+    /**
+     * Repairs every workspace's routes (LiveKit's trunk and rules are one set, and a repair only
+     * makes LiveKit match what the routes say), but the report tells `workspaceId` only about its
+     * own: its routes' rules, the trunk without other workspaces' numbers. Other workspaces'
+     * routes, rules and numbers never appear; rules no route owns (made outside Switchboard) and
+     * trunk numbers nobody routes belong to no workspace and are reported, as they may block the
+     * caller's numbers.
+     */
+    sync(workspaceId) {
       return queue.run(async () => {
         const trunk = await ensureTrunk();
         const rules = await sip.listDispatchRules();
         const live = await allLiveRoutes();
+        const ours = (route: DidRouteRecord) => route.workspaceId === workspaceId;
+        // Numbers other workspaces route are theirs; numbers nobody routes belong to no one.
+        const theirNumbers = live.filter((route) => !ours(route)).map((route) => route.did);
+        const isOurNumber = (number: string) =>
+          !theirNumbers.some((did) => sameNumber(number, did));
         const report: TelephonySyncReport = {
           trunk: {
             id: trunk.id,
             managed: trunk.managed,
             action: trunk.action,
-            numbers: trunk.numbers,
+            numbers: trunk.numbers.filter(isOurNumber),
           },
           created: [],
           updated: [],
@@ -314,7 +359,10 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
           unknown: [],
           failed: [],
           unchanged: 0,
-          warnings: [...trunk.warnings],
+          warnings: [
+            ...trunk.warnings,
+            ...missingNumbersWarning(trunk.id, trunk.missing.filter(isOurNumber)),
+          ],
           syncedAt: now().toISOString(),
         };
 
@@ -358,6 +406,7 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
           const route = known.get(routeId);
           if (!route?.deletedAt) continue;
           const outcome = await run(route, rulesOfRoute);
+          if (!ours(route)) continue;
           if (outcome.kind === 'failed') {
             report.failed.push({ routeId, did: route.did, error: outcome.error });
             continue;
@@ -374,6 +423,7 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
 
         for (const route of live) {
           const outcome = await run(route, owned.get(route.id) ?? []);
+          if (!ours(route)) continue;
           const entry = { routeId: route.id, did: route.did };
           switch (outcome.kind) {
             case 'failed':

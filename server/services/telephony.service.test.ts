@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { jsonByteLength } from '../../shared/json-guard.ts';
-import { buildAgentInput, buildServices, TEST_AGENT_NAME } from '../testing/builders.ts';
+import {
+  buildAgentInput,
+  buildServices,
+  TEST_AGENT_NAME,
+  TEST_WORKSPACE_ID,
+} from '../testing/builders.ts';
 import { livekitDown, metadataOf, rulesOf, setupTelephony } from '../testing/telephony.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
@@ -22,7 +27,11 @@ describe('a new route', () => {
   test('is saved, then gets exactly one rule: its number on the trunk, a room per caller, the agent with { agentId, did, config }', async () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId, config } = await agent();
-    const route = await telephony.createRoute({ did: DID, agentId, label: 'Main line' });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId,
+      label: 'Main line',
+    });
 
     expect(route).toMatchObject({
       did: DID,
@@ -60,8 +69,8 @@ describe('a new route', () => {
   test('a second number joins the trunk and gets its own rule', async () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    await telephony.createRoute({ did: DID, agentId });
-    await telephony.createRoute({ did: OTHER_DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: OTHER_DID, agentId });
     expect((await sip.listInboundTrunks())[0]?.numbers.sort()).toEqual([DID, OTHER_DID].sort());
     expect((await rulesOf(sip)).map((rule) => rule.numbers[0]).sort()).toEqual(
       [DID, OTHER_DID].sort(),
@@ -72,15 +81,15 @@ describe('a new route', () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
     sip.failWith(livekitDown());
-    const route = await telephony.createRoute({ did: DID, agentId });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     expect(route.sync).toEqual({
       state: 'error',
       error: 'LiveKit is not answering (cannot connect); try again shortly',
     });
-    expect((await telephony.listRoutes({ limit: 20 })).items).toEqual([route]);
+    expect((await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 20 })).items).toEqual([route]);
 
     sip.failWith(undefined);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report).toMatchObject({
       trunk: { managed: true, action: 'created', numbers: [DID] },
       created: [{ routeId: route.id, did: DID, ruleId: expect.any(String) as unknown }],
@@ -90,7 +99,7 @@ describe('a new route', () => {
       failed: [],
       unchanged: 0,
     });
-    expect((await telephony.getRoute(route.id)).sync).toMatchObject({
+    expect((await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).sync).toMatchObject({
       state: 'synced',
       ruleId: report.created[0]?.ruleId,
     });
@@ -99,10 +108,10 @@ describe('a new route', () => {
 
   test('without LiveKit configured it is saved and marked "LiveKit is not configured"', async () => {
     const services = buildServices();
-    const { id: agentId } = await services.agents.create(buildAgentInput());
-    const route = await services.telephony.createRoute({ did: DID, agentId });
+    const { id: agentId } = await services.agents.create(TEST_WORKSPACE_ID, buildAgentInput());
+    const route = await services.telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     expect(route.sync).toEqual({ state: 'error', error: 'LiveKit is not configured' });
-    await expect(services.telephony.sync()).rejects.toThrow(
+    await expect(services.telephony.sync(TEST_WORKSPACE_ID)).rejects.toThrow(
       new ServiceUnavailableError('LiveKit is not configured', {
         service: 'livekit-sip',
         reason: 'not-configured',
@@ -114,8 +123,11 @@ describe('a new route', () => {
     const { sip, telephony, agents } = setupTelephony();
     const base = { instructions: 'x'.repeat(60_000), pad: '' };
     const pad = 'y'.repeat(64 * 1024 - 16 - jsonByteLength(base));
-    const { id: agentId } = await agents.create({ name: 'Big', config: { ...base, pad } });
-    const route = await telephony.createRoute({ did: DID, agentId });
+    const { id: agentId } = await agents.create(TEST_WORKSPACE_ID, {
+      name: 'Big',
+      config: { ...base, pad },
+    });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     expect(route.sync).toMatchObject({ state: 'error' });
     expect(route.sync.error).toMatch(
       /^job metadata \(agentId \+ did \+ resolved config\) is [\d.]+ KiB; the limit is 64 KiB/,
@@ -126,7 +138,7 @@ describe('a new route', () => {
   test('an agent deleted between the check and the insert: the route is withdrawn and NOT_FOUND', async () => {
     const routes = createMemoryDidRouteStore();
     const agents = createAgentService({ store: createMemoryAgentStore() });
-    const { id: agentId } = await agents.create(buildAgentInput());
+    const { id: agentId } = await agents.create(TEST_WORKSPACE_ID, buildAgentInput());
     let checks = 0;
     const telephony = createTelephonyService({
       routes,
@@ -134,17 +146,17 @@ describe('a new route', () => {
       agentName: 'a',
       agents: {
         onAgentChanged: (listener) => agents.onAgentChanged(listener),
-        namesByIds: (ids) => agents.namesByIds(ids),
-        getRecord: async (id) => {
-          if (++checks > 1) await agents.delete(id);
-          return agents.getRecord(id);
+        namesByIds: (workspaceId, ids) => agents.namesByIds(workspaceId, ids),
+        getRecord: async (workspaceId, id) => {
+          if (++checks > 1) await agents.delete(workspaceId, id);
+          return agents.getRecord(workspaceId, id);
         },
       },
     });
-    await expect(telephony.createRoute({ did: DID, agentId })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
-    expect(await routes.findByDid(DID)).toBeNull();
+    await expect(
+      telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await routes.findByDid(TEST_WORKSPACE_ID, DID)).toBeNull();
   });
 });
 
@@ -153,10 +165,14 @@ describe('changes follow', () => {
     const { sip, telephony, agents, agent } = setupTelephony();
     const first = await agent();
     const second = await agents.create(
+      TEST_WORKSPACE_ID,
       buildAgentInput({ name: 'Night shift', config: { greeting: 'Evening!' } }),
     );
-    const route = await telephony.createRoute({ did: DID, agentId: first.id });
-    const updated = await telephony.updateRoute({ routeId: route.id, agentId: second.id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId: first.id });
+    const updated = await telephony.updateRoute(TEST_WORKSPACE_ID, {
+      routeId: route.id,
+      agentId: second.id,
+    });
     expect(updated.sync).toMatchObject({ state: 'synced', ruleId: route.sync.ruleId });
     const rules = await rulesOf(sip);
     expect(rules).toHaveLength(1);
@@ -168,8 +184,11 @@ describe('changes follow', () => {
 
   test('a new number moves the rule and the trunk to it', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    await telephony.updateRoute({ routeId: route.id, did: OTHER_DID });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
+    await telephony.updateRoute(TEST_WORKSPACE_ID, { routeId: route.id, did: OTHER_DID });
     expect((await rulesOf(sip)).map((rule) => [rule.id, rule.numbers])).toEqual([
       [route.sync.ruleId, [OTHER_DID]],
     ]);
@@ -179,22 +198,28 @@ describe('changes follow', () => {
 
   test('a label-only change does not call LiveKit', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     const calls = sip.calls;
-    const updated = await telephony.updateRoute({ routeId: route.id, label: 'Sales' });
+    const updated = await telephony.updateRoute(TEST_WORKSPACE_ID, {
+      routeId: route.id,
+      label: 'Sales',
+    });
     expect(updated).toMatchObject({ label: 'Sales', sync: route.sync });
     expect(sip.calls).toBe(calls);
-    expect(await telephony.updateRoute({ routeId: route.id, label: null })).not.toHaveProperty(
-      'label',
-    );
+    expect(
+      await telephony.updateRoute(TEST_WORKSPACE_ID, { routeId: route.id, label: null }),
+    ).not.toHaveProperty('label');
   });
 
   test('delete removes the rule; the trunk keeps the remaining numbers', async () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    const route = await telephony.createRoute({ did: DID, agentId });
-    await telephony.createRoute({ did: OTHER_DID, agentId });
-    const deleted = await telephony.deleteRoute(route.id);
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    await telephony.createRoute(TEST_WORKSPACE_ID, { did: OTHER_DID, agentId });
+    const deleted = await telephony.deleteRoute(TEST_WORKSPACE_ID, route.id);
     expect(deleted).toEqual({
       id: route.id,
       did: DID,
@@ -207,22 +232,32 @@ describe('changes follow', () => {
 
   test('deleting the last route removes its rule; the trunk keeps its number (LiveKit needs one)', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
-    await telephony.deleteRoute(route.id);
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
+    await telephony.deleteRoute(TEST_WORKSPACE_ID, route.id);
     expect(await rulesOf(sip)).toEqual([]);
     expect((await sip.listInboundTrunks())[0]?.numbers).toEqual([DID]);
-    expect((await telephony.sync()).trunk).toMatchObject({ action: 'unchanged' });
+    expect((await telephony.sync(TEST_WORKSPACE_ID)).trunk).toMatchObject({ action: 'unchanged' });
   });
 
   test('a delete while LiveKit is down leaves the rule; sync deletes it and reports the DID', async () => {
     const { sip, telephony, agent } = setupTelephony();
-    const route = await telephony.createRoute({ did: DID, agentId: (await agent()).id });
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId: (await agent()).id,
+    });
     sip.failWith(livekitDown());
-    expect((await telephony.deleteRoute(route.id)).sync).toMatchObject({ state: 'error' });
-    await expect(telephony.getRoute(route.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await telephony.deleteRoute(TEST_WORKSPACE_ID, route.id)).sync).toMatchObject({
+      state: 'error',
+    });
+    await expect(telephony.getRoute(TEST_WORKSPACE_ID, route.id)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     sip.failWith(undefined);
     expect(await rulesOf(sip)).toHaveLength(1);
-    const report = await telephony.sync();
+    const report = await telephony.sync(TEST_WORKSPACE_ID);
     expect(report.deleted).toEqual([
       { ruleId: route.sync.ruleId, routeId: route.id, did: DID, reason: 'its route was deleted' },
     ]);
@@ -232,11 +267,11 @@ describe('changes follow', () => {
   test('a number re-routed while the old rule lingers: the old rule goes first, the new route syncs', async () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId } = await agent();
-    const old = await telephony.createRoute({ did: DID, agentId });
+    const old = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     sip.failWith(livekitDown());
-    await telephony.deleteRoute(old.id);
+    await telephony.deleteRoute(TEST_WORKSPACE_ID, old.id);
     sip.failWith(undefined);
-    const fresh = await telephony.createRoute({ did: DID, agentId });
+    const fresh = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
     expect(fresh.sync.state).toBe('synced');
     expect((await rulesOf(sip)).map((rule) => rule.name)).toEqual([`switchboard:${fresh.id}`]);
   });
@@ -249,9 +284,9 @@ describe('the agent a route names', () => {
     const lookups: string[][] = [];
     const counting: AgentStore = {
       ...store,
-      namesByIds: (ids) => {
+      namesByIds: (workspaceId, ids) => {
         lookups.push([...ids]);
-        return store.namesByIds(ids);
+        return store.namesByIds(workspaceId, ids);
       },
     };
     const services = buildServices({ store: counting });
@@ -260,17 +295,20 @@ describe('the agent a route names', () => {
 
   test('a page of routes reads its agents’ names in one query, each agent once', async () => {
     const { lookups, services, telephony } = setupCounting();
-    const first = await services.agents.create(buildAgentInput({ name: 'Day' }));
-    const second = await services.agents.create(buildAgentInput({ name: 'Night' }));
+    const first = await services.agents.create(TEST_WORKSPACE_ID, buildAgentInput({ name: 'Day' }));
+    const second = await services.agents.create(
+      TEST_WORKSPACE_ID,
+      buildAgentInput({ name: 'Night' }),
+    );
     for (const [did, agentId] of [
       [DID, first.id],
       [OTHER_DID, second.id],
       ['+33142685300', first.id],
     ] as const) {
-      await telephony.createRoute({ did, agentId });
+      await telephony.createRoute(TEST_WORKSPACE_ID, { did, agentId });
     }
     lookups.splice(0);
-    const page = await telephony.listRoutes({ limit: 20 });
+    const page = await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 20 });
     expect(page.items.map((route) => [route.did, route.agent])).toEqual([
       ['+14155550100', { id: first.id, name: 'Day' }],
       ['+33142685300', { id: first.id, name: 'Day' }],
@@ -281,20 +319,29 @@ describe('the agent a route names', () => {
 
   test('an empty page reads no names', async () => {
     const { lookups, telephony } = setupCounting();
-    expect(await telephony.listRoutes({ limit: 20 })).toEqual({ items: [], nextCursor: null });
+    expect(await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 20 })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
     expect(lookups).toEqual([]);
   });
 
   test('an agent deleted behind the service’s back keeps its last name; one not stored at all has none', async () => {
     const { store, services, telephony } = setupCounting();
-    const agent = await services.agents.create(buildAgentInput({ name: 'Soon gone' }));
-    const route = await telephony.createRoute({ did: DID, agentId: agent.id });
-    await store.softDelete(agent.id, new Date());
-    expect((await telephony.getRoute(route.id)).agent).toEqual({ id: agent.id, name: 'Soon gone' });
+    const agent = await services.agents.create(
+      TEST_WORKSPACE_ID,
+      buildAgentInput({ name: 'Soon gone' }),
+    );
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId: agent.id });
+    await store.softDelete(TEST_WORKSPACE_ID, agent.id, new Date());
+    expect((await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).agent).toEqual({
+      id: agent.id,
+      name: 'Soon gone',
+    });
 
     const stranger = '0123456789abcdef01234567';
     const routes = createMemoryDidRouteStore();
-    const orphan = await routes.create({
+    const orphan = await routes.create(TEST_WORKSPACE_ID, {
       did: OTHER_DID,
       agentId: stranger,
       label: null,
@@ -302,7 +349,7 @@ describe('the agent a route names', () => {
     });
     if (orphan.status !== 'created') throw new Error('expected the route to be created');
     const other = buildServices({ routes });
-    expect((await other.telephony.getRoute(orphan.route.id)).agent).toEqual({
+    expect((await other.telephony.getRoute(TEST_WORKSPACE_ID, orphan.route.id)).agent).toEqual({
       id: stranger,
       name: null,
     });

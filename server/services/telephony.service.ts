@@ -18,17 +18,24 @@ import { createConfigResolver } from './config-resolver.ts';
 import { createTelephonyRoutes } from './telephony-routes.ts';
 import { createTelephonySync } from './telephony-sync.ts';
 
+/**
+ * Every method but `settled` works inside the workspace given first (the caller's): another
+ * workspace's route or agent is NOT_FOUND, exactly like a missing one.
+ */
 export interface TelephonyService {
-  listRoutes(input: DidRouteListQuery): Promise<DidRouteList>;
-  getRoute(routeId: string): Promise<DidRoute>;
+  listRoutes(workspaceId: string, input: DidRouteListQuery): Promise<DidRouteList>;
+  getRoute(workspaceId: string, routeId: string): Promise<DidRoute>;
   /** Saves the route, then brings LiveKit in step; the answer's `sync` says how that went. */
-  createRoute(input: DidRouteCreateData): Promise<DidRoute>;
-  updateRoute(input: DidRouteUpdateData): Promise<DidRoute>;
-  deleteRoute(routeId: string): Promise<DidRouteDeleted>;
+  createRoute(workspaceId: string, input: DidRouteCreateData): Promise<DidRoute>;
+  updateRoute(workspaceId: string, input: DidRouteUpdateData): Promise<DidRoute>;
+  deleteRoute(workspaceId: string, routeId: string): Promise<DidRouteDeleted>;
   /** The agent a call to the number reaches, with its config resolved as `session.start` does. */
-  resolve(input: TelephonyResolveData): Promise<TelephonyResolveOutput>;
-  /** Reconciles LiveKit's trunk and dispatch rules with the routes, and reports what it did. */
-  sync(): Promise<TelephonySyncReport>;
+  resolve(workspaceId: string, input: TelephonyResolveData): Promise<TelephonyResolveOutput>;
+  /**
+   * Reconciles LiveKit's trunk and dispatch rules with the routes of EVERY workspace (LiveKit's
+   * rules are one set; repairing is all it does), and reports only what concerns this workspace.
+   */
+  sync(workspaceId: string): Promise<TelephonySyncReport>;
   /** Resolves once background work (re-syncs after agent changes) has finished. */
   settled(): Promise<void>;
 }
@@ -50,8 +57,8 @@ export interface TelephonyServiceDeps {
 /** AgentReferences over the route store: an agent with live numbers cannot be deleted. */
 export function createRouteReferences(routes: DidRouteStore): AgentReferences {
   return {
-    async liveNumbersForAgent(agentId) {
-      return (await routes.listByAgent(agentId)).map((route) => route.did);
+    async liveNumbersForAgent(workspaceId, agentId) {
+      return (await routes.listByAgent(workspaceId, agentId)).map((route) => route.did);
     },
   };
 }
@@ -70,10 +77,10 @@ export function createRouteReferences(routes: DidRouteStore): AgentReferences {
  */
 export function createTelephonyService(deps: TelephonyServiceDeps): TelephonyService {
   const now = deps.now ?? (() => new Date());
-  const resolver = createConfigResolver({
-    loadStoredConfig: async (agentId) => (await deps.agents.getRecord(agentId)).config,
-  });
-  const resolveConfig = (agentId: string) => resolver.resolve({ agentId });
+  const resolveConfig = (workspaceId: string, agentId: string) =>
+    createConfigResolver({
+      loadStoredConfig: async (id) => (await deps.agents.getRecord(workspaceId, id)).config,
+    }).resolve({ agentId });
 
   const sync = createTelephonySync({
     routes: deps.routes,
@@ -89,7 +96,7 @@ export function createTelephonyService(deps: TelephonyServiceDeps): TelephonySer
   // A rule carries a snapshot of its agent's config: a config change re-pushes the agent's routes.
   deps.agents.onAgentChanged(async ({ agent, fields }) => {
     if (!fields.includes('config')) return;
-    await sync.repushAgentRoutes(agent.id);
+    await sync.repushAgentRoutes(agent.workspaceId, agent.id);
   });
 
   return {
@@ -100,7 +107,7 @@ export function createTelephonyService(deps: TelephonyServiceDeps): TelephonySer
       resolveConfig,
       now,
     }),
-    sync: () => sync.sync(),
+    sync: (workspaceId) => sync.sync(workspaceId),
     settled: () => sync.settled(),
   };
 }

@@ -3,7 +3,8 @@ import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.me
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from '../compose.ts';
-import { createInnerContext, type Services } from '../context.ts';
+import { createInnerContext, type Caller, type Services } from '../context.ts';
+import { callerWithRole, LOCAL_WORKSPACE_ID, localOwnerCaller } from '../identity.ts';
 import { createMemoryLogger, type Logger } from '../logger.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
@@ -11,6 +12,7 @@ import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import { createCaller } from '../routers/_app.ts';
 import type { AgentCreateInput } from '../../shared/agent.schema.ts';
+import type { Role } from '../../shared/auth.schema.ts';
 import type { StorageKind } from '../../shared/system.schema.ts';
 
 export const TEST_AGENT_NAME = 'test-agent';
@@ -51,12 +53,32 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
   });
 }
 
-/** A router caller with a fresh context, and the lines it logged (services' lines included). */
-export function buildCaller(options: Omit<BuildServicesOptions, 'logger'> = {}) {
+/** The workspace services called directly in tests act in (the local one, as the app's). */
+export const TEST_WORKSPACE_ID = LOCAL_WORKSPACE_ID;
+
+/** Two workspaces for isolation tests: nothing of one may be seen or changed from the other. */
+export const WORKSPACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+export const WORKSPACE_B = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+
+/** A person with `role` in `workspaceId` (a user actor), as sign-in will resolve them. */
+export function buildIdentity(workspaceId: string, role: Role = 'owner'): Caller {
+  return callerWithRole(workspaceId, role);
+}
+
+/**
+ * A router caller with a fresh context, and the lines it logged (services' lines included).
+ * `caller` is who asks: the local workspace's owner unless given (`null`: nobody signed in).
+ * `as(identity)` is another router caller over the SAME services, for cross-workspace tests.
+ */
+export function buildCaller(
+  options: Omit<BuildServicesOptions, 'logger'> & { caller?: Caller | null } = {},
+) {
+  const { caller: identity = localOwnerCaller, ...serviceOptions } = options;
   const logger = createMemoryLogger();
-  const services = buildServices({ ...options, logger });
-  const caller = createCaller(createInnerContext({ services, logger }));
-  return { caller, services, logger };
+  const services = buildServices({ ...serviceOptions, logger });
+  const as = (who: Caller | null) =>
+    createCaller(createInnerContext({ services, logger, caller: who }));
+  return { caller: as(identity), as, services, logger };
 }
 
 export function buildAgentInput(overrides: Partial<AgentCreateInput> = {}): AgentCreateInput {

@@ -3,7 +3,7 @@ import { createMemorySip, type MemorySip } from '../adapters/memory/sip-dispatch
 import { ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
 import type { DispatchRule } from '../ports/sip-dispatch.port.ts';
-import { buildAgentInput, buildServices } from './builders.ts';
+import { buildAgentInput, buildServices, TEST_WORKSPACE_ID } from './builders.ts';
 
 /** The error the real adapter gives when LiveKit does not answer. */
 export const livekitDown = () =>
@@ -21,7 +21,7 @@ export function setupTelephony(options: { sipTrunkId?: string; sip?: MemorySip }
     logger,
     ...(options.sipTrunkId && { sipTrunkId: options.sipTrunkId }),
   });
-  const agent = () => services.agents.create(buildAgentInput());
+  const agent = () => services.agents.create(TEST_WORKSPACE_ID, buildAgentInput());
   return { sip, logger, services, telephony: services.telephony, agents: services.agents, agent };
 }
 

@@ -15,16 +15,18 @@ export function createMemoryAgentStore(options: { now?: () => Date } = {}): Agen
   const agents = new Map<string, AgentRecord>();
   const newId = createObjectIdGenerator();
 
-  const live = (id: string) => {
+  const live = (workspaceId: string, id: string) => {
     const agent = agents.get(id);
-    return agent && agent.deletedAt === null ? agent : undefined;
+    return agent && agent.workspaceId === workspaceId && agent.deletedAt === null
+      ? agent
+      : undefined;
   };
 
   return {
-    async list({ limit, after, nameContains }: AgentListQuery) {
+    async list(workspaceId, { limit, after, nameContains }: AgentListQuery) {
       const needle = nameContains?.toLowerCase();
       return [...agents.values()]
-        .filter((agent) => agent.deletedAt === null)
+        .filter((agent) => agent.workspaceId === workspaceId && agent.deletedAt === null)
         .filter((agent) => !needle || agent.name.toLowerCase().includes(needle))
         .filter((agent) => !after || isAfter(agent, after))
         .sort(newestFirst)
@@ -32,24 +34,25 @@ export function createMemoryAgentStore(options: { now?: () => Date } = {}): Agen
         .map(clone);
     },
 
-    async get(id) {
-      const agent = live(id);
+    async get(workspaceId, id) {
+      const agent = live(workspaceId, id);
       return agent ? clone(agent) : null;
     },
 
-    async namesByIds(ids) {
+    async namesByIds(workspaceId, ids) {
       const names = new Map<string, string>();
       for (const id of ids) {
         const agent = agents.get(id);
-        if (agent) names.set(id, agent.name);
+        if (agent?.workspaceId === workspaceId) names.set(id, agent.name);
       }
       return names;
     },
 
-    async create(input) {
+    async create(workspaceId, input) {
       const at = now();
       const agent: AgentRecord = {
         id: newId(at),
+        workspaceId,
         name: input.name,
         description: input.description,
         config: structuredClone(input.config),
@@ -62,9 +65,9 @@ export function createMemoryAgentStore(options: { now?: () => Date } = {}): Agen
       return clone(agent);
     },
 
-    async update(id, patch, expectedVersion) {
+    async update(workspaceId, id, patch, expectedVersion) {
       // No await between the check and the write: the same atomicity as one conditional update.
-      const agent = live(id);
+      const agent = live(workspaceId, id);
       if (!agent) return { status: 'not_found' };
       if (expectedVersion !== undefined && agent.version !== expectedVersion) {
         return { status: 'conflict', currentVersion: agent.version };
@@ -81,8 +84,8 @@ export function createMemoryAgentStore(options: { now?: () => Date } = {}): Agen
       return { status: 'updated', agent: clone(updated) };
     },
 
-    async softDelete(id, at) {
-      const agent = live(id);
+    async softDelete(workspaceId, id, at) {
+      const agent = live(workspaceId, id);
       if (!agent) return null;
       const deleted = { ...agent, deletedAt: at, updatedAt: at };
       agents.set(id, deleted);

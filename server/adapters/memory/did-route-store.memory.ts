@@ -16,9 +16,11 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
   const routes = new Map<string, DidRouteRecord>();
   const newId = createObjectIdGenerator();
 
-  const live = (id: string) => {
+  const live = (workspaceId: string, id: string) => {
     const route = routes.get(id);
-    return route && route.deletedAt === null ? route : undefined;
+    return route && route.workspaceId === workspaceId && route.deletedAt === null
+      ? route
+      : undefined;
   };
   const liveByDid = (did: string) =>
     [...routes.values()].find((route) => route.deletedAt === null && route.did === did);
@@ -26,9 +28,9 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
     a.did < b.did ? -1 : a.did > b.did ? 1 : 0;
 
   return {
-    async list({ limit, afterDid, agentId }: DidRouteListQuery) {
+    async list(workspaceId, { limit, afterDid, agentId }: DidRouteListQuery) {
       return [...routes.values()]
-        .filter((route) => route.deletedAt === null)
+        .filter((route) => route.workspaceId === workspaceId && route.deletedAt === null)
         .filter((route) => agentId === undefined || route.agentId === agentId)
         .filter((route) => afterDid === undefined || route.did > afterDid)
         .sort(byDid)
@@ -36,9 +38,18 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
         .map(clone);
     },
 
-    async get(id) {
-      const route = live(id);
+    async get(workspaceId, id) {
+      const route = live(workspaceId, id);
       return route ? clone(route) : null;
+    },
+
+    async listAllLive({ limit, afterDid }) {
+      return [...routes.values()]
+        .filter((route) => route.deletedAt === null)
+        .filter((route) => afterDid === undefined || route.did > afterDid)
+        .sort(byDid)
+        .slice(0, limit)
+        .map(clone);
     },
 
     async getMany(ids) {
@@ -48,24 +59,30 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
       });
     },
 
-    async findByDid(did) {
+    async findByDid(workspaceId, did) {
       const route = liveByDid(did);
-      return route ? clone(route) : null;
+      return route?.workspaceId === workspaceId ? clone(route) : null;
     },
 
-    async listByAgent(agentId) {
+    async listByAgent(workspaceId, agentId) {
       return [...routes.values()]
-        .filter((route) => route.deletedAt === null && route.agentId === agentId)
+        .filter(
+          (route) =>
+            route.workspaceId === workspaceId &&
+            route.deletedAt === null &&
+            route.agentId === agentId,
+        )
         .sort(byDid)
         .map(clone);
     },
 
-    async create(input) {
+    async create(workspaceId, input) {
       const taken = liveByDid(input.did);
       if (taken) return { status: 'did_taken', existing: clone(taken) };
       const at = now();
       const route: DidRouteRecord = {
         id: newId(at),
+        workspaceId,
         did: input.did,
         agentId: input.agentId,
         label: input.label,
@@ -79,8 +96,8 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
       return { status: 'created', route: clone(route) };
     },
 
-    async update(id, patch) {
-      const route = live(id);
+    async update(workspaceId, id, patch) {
+      const route = live(workspaceId, id);
       if (!route) return { status: 'not_found' };
       if (patch.did !== undefined && patch.did !== route.did) {
         const taken = liveByDid(patch.did);
@@ -99,8 +116,8 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
       return { status: 'updated', route: clone(updated) };
     },
 
-    async softDelete(id, at, sync) {
-      const route = live(id);
+    async softDelete(workspaceId, id, at, sync) {
+      const route = live(workspaceId, id);
       if (!route) return null;
       const deleted: DidRouteRecord = {
         ...route,

@@ -10,6 +10,8 @@ import {
 } from './agent.model.ts';
 import { CLAIM_STALE_MS, createMongooseAgentStore, escapeRegex } from './agent-store.mongoose.ts';
 
+const WS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
 let connection: Connection;
 let databaseUri: string;
 
@@ -36,11 +38,16 @@ describeAgentStoreContract('mongoose', async () => {
 describe('Mongoose adapter: what is stored', () => {
   test('agents live in the `agents` collection as plain documents with our version, no __v', async () => {
     const store = createMongooseAgentStore(connection);
-    const agent = await store.create({ name: 'Raw', description: '', config: { variables: {} } });
+    const agent = await store.create(WS, {
+      name: 'Raw',
+      description: '',
+      config: { variables: {} },
+    });
     const raw = await connection
       .collection(AGENTS_COLLECTION)
       .findOne({ _id: new mongoose.Types.ObjectId(agent.id) });
     expect(raw).toMatchObject({
+      workspaceId: WS,
       name: 'Raw',
       description: '',
       config: { variables: {} },
@@ -54,24 +61,59 @@ describe('Mongoose adapter: what is stored', () => {
 
   test('a deleted agent is still stored, with deletedAt set', async () => {
     const store = createMongooseAgentStore(connection);
-    const agent = await store.create({ name: 'Soon gone', description: '', config: {} });
-    await store.softDelete(agent.id, new Date());
+    const agent = await store.create(WS, { name: 'Soon gone', description: '', config: {} });
+    await store.softDelete(WS, agent.id, new Date());
     const raw = await connection
       .collection(AGENTS_COLLECTION)
       .findOne({ _id: new mongoose.Types.ObjectId(agent.id) });
     expect(raw?.name).toBe('Soon gone');
     expect(raw?.deletedAt).toBeInstanceOf(Date);
-    expect(await store.get(agent.id)).toBeNull();
+    expect(await store.get(WS, agent.id)).toBeNull();
   });
 
-  test('the index behind list exists', async () => {
+  test('the index behind list exists and leads with the workspace; the old one is dropped', async () => {
     const indexes = await connection.collection(AGENTS_COLLECTION).indexes();
-    expect(indexes.map((index) => index.name)).toContain('live_newest_first');
-    expect(indexes.find((index) => index.name === 'live_newest_first')?.key).toEqual({
+    expect(indexes.find((index) => index.name === 'workspace_live_newest_first')?.key).toEqual({
+      workspaceId: 1,
       deletedAt: 1,
       createdAt: -1,
       _id: -1,
     });
+    expect(indexes.map((index) => index.name)).not.toContain('live_newest_first');
+  });
+
+  test('every declared index leads with workspaceId', () => {
+    for (const [keys] of agentMongooseSchema.indexes()) {
+      expect(Object.keys(keys)[0]).toBe('workspaceId');
+    }
+  });
+
+  test('agents stored before workspaces (no workspaceId) are adopted once, and then listed', async () => {
+    const raw = connection.collection(AGENTS_COLLECTION);
+    const at = new Date();
+    const { insertedId } = await raw.insertOne({
+      name: 'From the old days',
+      description: '',
+      config: {},
+      version: 3,
+      deletedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const store = createMongooseAgentStore(connection);
+    const adopter = 'cccccccccccccccccccccccc';
+    expect(await store.get(adopter, insertedId.toHexString())).toBeNull();
+    expect(await store.adoptUnowned(adopter)).toBe(1);
+    expect(await store.adoptUnowned(adopter)).toBe(0);
+    expect(await store.get(adopter, insertedId.toHexString())).toMatchObject({
+      workspaceId: adopter,
+      name: 'From the old days',
+      version: 3,
+      updatedAt: at,
+    });
+    expect((await store.list(adopter, { limit: 5 })).map((a) => a.id)).toEqual([
+      insertedId.toHexString(),
+    ]);
   });
 
   test('every query on `agents` has a declared index behind it; get filters on exactly { _id }', async () => {
@@ -92,15 +134,15 @@ describe('Mongoose adapter: what is stored', () => {
     connection.on('operation-start', record);
     try {
       const store = createMongooseAgentStore(connection);
-      const a = await store.create({ name: 'Indexed A', description: '', config: {} });
-      const b = await store.create({ name: 'Indexed B', description: '', config: {} });
-      await store.get(a.id);
-      const page = await store.list({ limit: 1 });
-      await store.list({ limit: 1, after: { id: page[0]!.id, createdAt: page[0]!.createdAt } });
-      await store.list({ limit: 5, nameContains: 'indexed' });
-      await store.update(a.id, { name: 'Indexed A2' }, 1);
-      await store.update(a.id, { name: 'Indexed A3' });
-      await store.softDelete(b.id, new Date());
+      const a = await store.create(WS, { name: 'Indexed A', description: '', config: {} });
+      const b = await store.create(WS, { name: 'Indexed B', description: '', config: {} });
+      await store.get(WS, a.id);
+      const page = await store.list(WS, { limit: 1 });
+      await store.list(WS, { limit: 1, after: { id: page[0]!.id, createdAt: page[0]!.createdAt } });
+      await store.list(WS, { limit: 5, nameContains: 'indexed' });
+      await store.update(WS, a.id, { name: 'Indexed A2' }, 1);
+      await store.update(WS, a.id, { name: 'Indexed A3' });
+      await store.softDelete(WS, b.id, new Date());
     } finally {
       connection.off('operation-start', record);
     }
@@ -121,10 +163,10 @@ describe('Mongoose adapter: what is stored', () => {
 
   test('a claim left by a crashed writer is taken over once stale; a fresh one means CONFLICT', async () => {
     const store = createMongooseAgentStore(connection);
-    const agent = await store.create({ name: 'Claimed', description: '', config: {} });
+    const agent = await store.create(WS, { name: 'Claimed', description: '', config: {} });
     const claims = connection.collection<{ _id: string; at: Date }>(REVISION_CLAIMS_COLLECTION);
     await claims.insertOne({ _id: `${agent.id}:2`, at: new Date() });
-    expect(await store.update(agent.id, { name: 'blocked' }, 1)).toEqual({
+    expect(await store.update(WS, agent.id, { name: 'blocked' }, 1)).toEqual({
       status: 'conflict',
       currentVersion: 1,
     });
@@ -132,7 +174,7 @@ describe('Mongoose adapter: what is stored', () => {
       { _id: `${agent.id}:2` },
       { $set: { at: new Date(Date.now() - CLAIM_STALE_MS - 1000) } },
     );
-    expect(await store.update(agent.id, { name: 'taken over' }, 1)).toMatchObject({
+    expect(await store.update(WS, agent.id, { name: 'taken over' }, 1)).toMatchObject({
       status: 'updated',
       agent: { version: 2 },
     });
@@ -149,12 +191,12 @@ describe('Mongoose adapter: what is stored', () => {
       .asPromise();
     try {
       const store = createMongooseAgentStore(monitored);
-      const a = await store.create({ name: 'A', description: '', config: {} });
-      const b = await store.create({ name: 'B', description: '', config: {} });
-      await store.softDelete(b.id, new Date());
+      const a = await store.create(WS, { name: 'A', description: '', config: {} });
+      const b = await store.create(WS, { name: 'B', description: '', config: {} });
+      await store.softDelete(WS, b.id, new Date());
       const commands: mongo.CommandStartedEvent[] = [];
       monitored.getClient().on('commandStarted', (event) => commands.push(event));
-      const names = await store.namesByIds([a.id, b.id, a.id]);
+      const names = await store.namesByIds(WS, [a.id, b.id, a.id]);
       expect(names).toEqual(
         new Map([
           [a.id, 'A'],
@@ -164,7 +206,10 @@ describe('Mongoose adapter: what is stored', () => {
       expect(commands.map((event) => event.commandName)).toEqual(['find']);
       expect(commands[0]?.command).toMatchObject({
         find: AGENTS_COLLECTION,
-        filter: { _id: { $in: [a.id, b.id].map((id) => new mongoose.Types.ObjectId(id)) } },
+        filter: {
+          _id: { $in: [a.id, b.id].map((id) => new mongoose.Types.ObjectId(id)) },
+          workspaceId: WS,
+        },
         projection: { name: 1 },
       });
     } finally {
@@ -190,7 +235,7 @@ describe('Mongoose adapter: an unreachable database', () => {
     const store = createMongooseAgentStore(down);
     // With bufferCommands off, Mongoose refuses instead of queueing until a connection comes:
     // the cause says so (no timeout was waited for); ping checks the connection state itself.
-    const error = await store.list({ limit: 5 }).catch((e: unknown) => e);
+    const error = await store.list(WS, { limit: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).cause).toMatchObject({
       name: 'MongooseError',

@@ -22,6 +22,7 @@ export const DATABASE_DOWN = { service: 'database', reason: 'unavailable' } as c
 export function toAgentRecord(doc: AgentDocument): AgentRecord {
   return {
     id: doc._id.toHexString(),
+    workspaceId: doc.workspaceId,
     name: doc.name,
     description: doc.description ?? '',
     config: (doc.config ?? {}) as AgentConfig,
@@ -33,8 +34,13 @@ export function toAgentRecord(doc: AgentDocument): AgentRecord {
 }
 
 export interface MongooseAgentStore extends AgentStore {
-  /** Creates the indexes the queries rely on (idempotent). */
+  /** Creates the indexes the queries rely on and drops those no query uses any more (idempotent). */
   ensureIndexes(): Promise<void>;
+  /**
+   * Moves agents stored before workspaces existed (no `workspaceId`) into `workspaceId`; answers
+   * how many. Run once at start-up, after `ensureIndexes`.
+   */
+  adoptUnowned(workspaceId: string): Promise<number>;
 }
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -47,17 +53,22 @@ const TRANSITION_DEADLINE_MS = 5000;
 export function createMongooseAgentStore(connection: Connection): MongooseAgentStore {
   const Agents = agentModel(connection);
   const Claims = revisionClaimModel(connection);
-  const liveById = (id: string) => ({ _id: new mongoose.Types.ObjectId(id), deletedAt: null });
+  const liveById = (workspaceId: string, id: string) => ({
+    _id: new mongoose.Types.ObjectId(id),
+    workspaceId,
+    deletedAt: null,
+  });
   /**
    * Reads by `_id` alone and checks `deletedAt` here: FerretDB 1.x hands SQLite a filter that is
    * exactly `{ _id }` and scans the whole collection for anything more (~10× slower at 20,000
-   * agents). MongoDB uses the `_id` index either way.
+   * agents). MongoDB uses the `_id` index either way. The workspace is checked here for the same
+   * reason: another workspace's agent is answered exactly as a missing one.
    */
-  const readLive = async (id: string) => {
+  const readLive = async (workspaceId: string, id: string) => {
     const doc = await Agents.findOne({ _id: new mongoose.Types.ObjectId(id) })
       .lean<AgentDocument>()
       .exec();
-    return doc && doc.deletedAt == null ? doc : null;
+    return doc && doc.deletedAt == null && doc.workspaceId === workspaceId ? doc : null;
   };
 
   /** Inserts the claim on `<id>:<version>`; false when another writer holds it. */
@@ -84,6 +95,7 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
    * the current version is read and the transition retried if another writer gets there first.
    */
   const transition = async (
+    workspaceId: string,
     id: string,
     expectedVersion: number | undefined,
     set: Record<string, unknown>,
@@ -92,7 +104,7 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       let from = expectedVersion;
       if (from === undefined) {
-        const current = await readLive(id);
+        const current = await readLive(workspaceId, id);
         if (!current) return { status: 'not_found' };
         from = current.version;
       }
@@ -100,7 +112,7 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
       if (await claim(key)) {
         try {
           const doc = await Agents.findOneAndUpdate(
-            { ...liveById(id), version: from },
+            { ...liveById(workspaceId, id), version: from },
             { $set: { ...set, version: from + 1 } },
             { returnDocument: 'after' },
           )
@@ -113,7 +125,7 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
       }
       if (expectedVersion !== undefined) {
         // The write already lost; this read only explains why.
-        const current = await readLive(id);
+        const current = await readLive(workspaceId, id);
         return current
           ? { status: 'conflict', currentVersion: current.version }
           : { status: 'not_found' };
@@ -131,11 +143,22 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
         await Agents.createCollection().catch(ignoreAlreadyExists);
         await Claims.createCollection().catch(ignoreAlreadyExists);
         await Agents.createIndexes();
+        await dropIndexes(Agents.collection, OBSOLETE_AGENT_INDEXES);
       }),
 
-    list: ({ limit, after, nameContains }: AgentListQuery) =>
+    adoptUnowned: (workspaceId) =>
       translate(async () => {
-        const filter: mongoose.QueryFilter<AgentDocument> = { deletedAt: null };
+        const result = await Agents.updateMany(
+          { workspaceId: { $exists: false } },
+          { $set: { workspaceId } },
+          { timestamps: false },
+        ).exec();
+        return result.modifiedCount;
+      }),
+
+    list: (workspaceId, { limit, after, nameContains }: AgentListQuery) =>
+      translate(async () => {
+        const filter: mongoose.QueryFilter<AgentDocument> = { workspaceId, deletedAt: null };
         if (nameContains) filter.name = { $regex: escapeRegex(nameContains), $options: 'i' };
         if (after) {
           const afterId = new mongoose.Types.ObjectId(after.id);
@@ -152,43 +175,43 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
         return docs.map(toAgentRecord);
       }),
 
-    get: (id) =>
+    get: (workspaceId, id) =>
       translate(async () => {
-        const doc = await readLive(id);
+        const doc = await readLive(workspaceId, id);
         return doc ? toAgentRecord(doc) : null;
       }),
 
-    namesByIds: (ids) =>
+    namesByIds: (workspaceId, ids) =>
       translate(async () => {
         // An id that is not an ObjectId names no agent (and would make the driver throw).
         const objectIds = [...new Set(ids)]
           .filter((id) => OBJECT_ID.test(id))
           .map((id) => new mongoose.Types.ObjectId(id));
         if (objectIds.length === 0) return new Map<string, string>();
-        const docs = await Agents.find({ _id: { $in: objectIds } }, { name: 1 })
+        const docs = await Agents.find({ _id: { $in: objectIds }, workspaceId }, { name: 1 })
           .lean<Pick<AgentDocument, '_id' | 'name'>[]>()
           .exec();
         return new Map(docs.map((doc) => [doc._id.toHexString(), doc.name]));
       }),
 
-    create: (input) =>
+    create: (workspaceId, input) =>
       translate(async () => {
-        const doc = await Agents.create({ ...input, version: 1, deletedAt: null });
+        const doc = await Agents.create({ ...input, workspaceId, version: 1, deletedAt: null });
         return toAgentRecord(doc.toObject<AgentDocument>());
       }),
 
-    update: (id, patch: AgentRecordPatch, expectedVersion) =>
+    update: (workspaceId, id, patch: AgentRecordPatch, expectedVersion) =>
       translate(() => {
         const set: Record<string, unknown> = {};
         if (patch.name !== undefined) set.name = patch.name;
         if (patch.description !== undefined) set.description = patch.description;
         if (patch.config !== undefined) set.config = patch.config;
-        return transition(id, expectedVersion, set);
+        return transition(workspaceId, id, expectedVersion, set);
       }),
 
-    softDelete: (id, at) =>
+    softDelete: (workspaceId, id, at) =>
       translate(async () => {
-        const outcome = await transition(id, undefined, { deletedAt: at });
+        const outcome = await transition(workspaceId, id, undefined, { deletedAt: at });
         return outcome.status === 'updated' ? outcome.agent : null;
       }),
 
@@ -206,6 +229,22 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
 /** Literal text for `$regex`: the user's query is never interpreted as a pattern. */
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** Indexes of earlier versions that no query uses any more (they did not lead with workspaceId). */
+const OBSOLETE_AGENT_INDEXES = ['live_newest_first'];
+
+/** Drops the named indexes if they exist: an index no query uses only slows writes. */
+export async function dropIndexes(
+  collection: {
+    indexExists(name: string): Promise<boolean>;
+    dropIndex(name: string): Promise<unknown>;
+  },
+  names: readonly string[],
+): Promise<void> {
+  for (const name of names) {
+    if (await collection.indexExists(name)) await collection.dropIndex(name);
+  }
 }
 
 export function ignoreAlreadyExists(error: unknown): void {

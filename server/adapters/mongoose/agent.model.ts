@@ -8,6 +8,8 @@ export const AGENTS_COLLECTION = 'agents';
  */
 export const agentMongooseSchema = new Schema(
   {
+    /** The workspace the agent belongs to (documents from before workspaces are adopted at start). */
+    workspaceId: { type: String, required: true },
     name: { type: String, required: true },
     description: { type: String, default: '' },
     config: { type: Schema.Types.Mixed, default: () => ({}) },
@@ -28,18 +30,25 @@ export const agentMongooseSchema = new Schema(
 );
 
 /**
- * Every query the API makes, and its index:
- * - list (filter `deletedAt: null`, optional name match, sort createdAt desc, _id desc, keyset on
- *   the same pair) → `live_newest_first`. The name match is a case-insensitive substring, which no
- *   B-tree index can seek; it is applied while walking this index in order, so a page still reads
- *   only as far as it needs.
- * - get by `_id` alone, `deletedAt` checked in code → the `_id` index (and the only filter the
- *   bundled FerretDB 1.x pushes down to SQLite instead of scanning the collection).
- * - update / softDelete by `_id` + `deletedAt: null` + `version` → the `_id` index.
- * - namesByIds (`_id: { $in }`, deleted agents included, projecting `name`) → the `_id` index.
+ * Every query the API makes, and its index (every one is limited to the caller's workspace):
+ * - list (filter `workspaceId` + `deletedAt: null`, optional name match, sort createdAt desc,
+ *   _id desc, keyset on the same pair) → `workspace_live_newest_first`. The name match is a
+ *   case-insensitive substring, which no B-tree index can seek; it is applied while walking this
+ *   index in order, so a page still reads only as far as it needs.
+ * - get by `_id` alone, `workspaceId` and `deletedAt` checked in code → the `_id` index (and the
+ *   only filter the bundled FerretDB 1.x pushes down to SQLite instead of scanning the
+ *   collection). `_id` is unique, so a `{ workspaceId, _id }` index would add nothing.
+ * - update / softDelete by `_id` + `workspaceId` + `deletedAt: null` + `version` → the `_id` index.
+ * - namesByIds (`_id: { $in }` + `workspaceId`, deleted agents included, projecting `name`) → the
+ *   `_id` index.
+ * - adoption at start-up (`workspaceId: { $exists: false }`, once) scans: it runs once per start
+ *   and finds nothing after the first.
  * The integration test checks every query the adapter sends against this list.
  */
-agentMongooseSchema.index({ deletedAt: 1, createdAt: -1, _id: -1 }, { name: 'live_newest_first' });
+agentMongooseSchema.index(
+  { workspaceId: 1, deletedAt: 1, createdAt: -1, _id: -1 },
+  { name: 'workspace_live_newest_first' },
+);
 
 export type AgentDocument = InferSchemaType<typeof agentMongooseSchema> & {
   _id: Types.ObjectId;

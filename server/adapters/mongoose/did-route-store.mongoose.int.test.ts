@@ -8,6 +8,7 @@ import { DID_ROUTES_COLLECTION } from './did-route.model.ts';
 import { createMongooseDidRouteStore } from './did-route-store.mongoose.ts';
 
 const AGENT = '64b000000000000000000a0a';
+const WS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const PENDING: RouteSyncRecord = { state: 'pending', ruleId: null, error: null, syncedAt: null };
 
 let connection: Connection;
@@ -37,7 +38,7 @@ describe('Mongoose route adapter: what is stored', () => {
 
   test('routes live in `telephony_did_routes`: the agent as an ObjectId, liveKey = DID, no __v', async () => {
     const store = createMongooseDidRouteStore(connection);
-    const outcome = await store.create({
+    const outcome = await store.create(WS, {
       did: '+15550001001',
       agentId: AGENT,
       label: null,
@@ -61,7 +62,7 @@ describe('Mongoose route adapter: what is stored', () => {
 
   test('a deleted route is still stored, with deletedAt and the freed key <did>~<id>', async () => {
     const store = createMongooseDidRouteStore(connection);
-    const outcome = await store.create({
+    const outcome = await store.create(WS, {
       did: '+15550001002',
       agentId: AGENT,
       label: 'x',
@@ -69,11 +70,11 @@ describe('Mongoose route adapter: what is stored', () => {
     });
     if (outcome.status !== 'created') throw new Error(outcome.status);
     const { id } = outcome.route;
-    await store.softDelete(id, new Date(), PENDING);
+    await store.softDelete(WS, id, new Date(), PENDING);
     const raw = await rawById(id);
     expect(raw).toMatchObject({ did: '+15550001002', liveKey: `+15550001002~${id}`, label: 'x' });
     expect(raw?.deletedAt).toBeInstanceOf(Date);
-    expect(await store.get(id)).toBeNull();
+    expect(await store.get(WS, id)).toBeNull();
   });
 
   test('the unique index behind "one live route per DID" and the list indexes exist', async () => {
@@ -83,8 +84,49 @@ describe('Mongoose route adapter: what is stored', () => {
       key: { liveKey: 1 },
       unique: true,
     });
+    expect(byName.get('workspace_live_by_did')?.key).toEqual({
+      workspaceId: 1,
+      deletedAt: 1,
+      did: 1,
+    });
+    expect(byName.get('workspace_live_by_agent')?.key).toEqual({
+      workspaceId: 1,
+      agentId: 1,
+      deletedAt: 1,
+      did: 1,
+    });
+    // The SIP reconcile's listing across workspaces.
     expect(byName.get('live_by_did')?.key).toEqual({ deletedAt: 1, did: 1 });
-    expect(byName.get('live_by_agent')?.key).toEqual({ agentId: 1, deletedAt: 1, did: 1 });
+    expect(byName.has('live_by_agent')).toBe(false);
+  });
+
+  test('routes stored before workspaces (no workspaceId) are adopted once, and then listed', async () => {
+    const routes = connection.collection(DID_ROUTES_COLLECTION);
+    const at = new Date();
+    const { insertedId } = await routes.insertOne({
+      did: '+15550001077',
+      liveKey: '+15550001077',
+      agentId: new mongoose.Types.ObjectId(AGENT),
+      label: null,
+      sync: PENDING,
+      revision: 2,
+      deletedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const store = createMongooseDidRouteStore(connection);
+    const adopter = 'cccccccccccccccccccccccc';
+    expect(await store.findByDid(adopter, '+15550001077')).toBeNull();
+    expect(await store.adoptUnowned(adopter)).toBe(1);
+    expect(await store.adoptUnowned(adopter)).toBe(0);
+    expect((await store.list(adopter, { limit: 5 })).map((route) => route.id)).toEqual([
+      insertedId.toHexString(),
+    ]);
+    expect(await store.get(adopter, insertedId.toHexString())).toMatchObject({
+      workspaceId: adopter,
+      did: '+15550001077',
+      revision: 2,
+    });
   });
 
   test('a duplicate live DID written around the adapter is refused by the database itself', async () => {
@@ -109,7 +151,7 @@ describe('Mongoose route adapter: an unreachable database', () => {
     const store = createMongooseDidRouteStore(down);
     // With bufferCommands off, Mongoose refuses instead of queueing until a connection comes:
     // the cause says so (no timeout was waited for); ping checks the connection state itself.
-    const error = await store.findByDid('+15550001004').catch((e: unknown) => e);
+    const error = await store.findByDid(WS, '+15550001004').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).cause).toMatchObject({
       name: 'MongooseError',

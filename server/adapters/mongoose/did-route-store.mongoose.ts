@@ -8,6 +8,7 @@ import { ServiceUnavailableError } from '../../errors.ts';
 import {
   DATABASE_DOWN,
   DATABASE_UNAVAILABLE,
+  dropIndexes,
   ignoreAlreadyExists,
   translate,
 } from './agent-store.mongoose.ts';
@@ -17,6 +18,7 @@ import { deletedLiveKey, didRouteModel, type DidRouteDocument } from './did-rout
 export function toDidRouteRecord(doc: DidRouteDocument): DidRouteRecord {
   return {
     id: doc._id.toHexString(),
+    workspaceId: doc.workspaceId,
     did: doc.did,
     agentId: doc.agentId.toHexString(),
     label: doc.label ?? null,
@@ -34,9 +36,14 @@ export function toDidRouteRecord(doc: DidRouteDocument): DidRouteRecord {
 }
 
 export interface MongooseDidRouteStore extends DidRouteStore {
-  /** Creates the collection and the indexes the queries rely on (idempotent). */
+  /** Creates the collection and the indexes the queries rely on; drops obsolete ones (idempotent). */
   ensureIndexes(): Promise<void>;
+  /** Moves routes stored before workspaces existed into `workspaceId`; answers how many. */
+  adoptUnowned(workspaceId: string): Promise<number>;
 }
+
+/** Indexes of earlier versions that no query uses any more. */
+const OBSOLETE_ROUTE_INDEXES = ['live_by_agent'];
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -54,10 +61,23 @@ export function isDuplicateKey(error: unknown): boolean {
 export function createMongooseDidRouteStore(connection: Connection): MongooseDidRouteStore {
   const Routes = didRouteModel(connection);
   const objectId = (id: string) => new mongoose.Types.ObjectId(id);
-  const liveById = (id: string) => ({ _id: objectId(id), deletedAt: null });
+  const liveById = (workspaceId: string, id: string) => ({
+    _id: objectId(id),
+    workspaceId,
+    deletedAt: null,
+  });
+  /** The live route of a DID in any workspace: the number is unique across all of them. */
   const findLiveByDid = async (did: string) => {
     const doc = await Routes.findOne({ liveKey: did }).lean<DidRouteDocument>().exec();
     return doc ? toDidRouteRecord(doc) : null;
+  };
+  const listLive = async (filter: mongoose.QueryFilter<DidRouteDocument>, limit: number) => {
+    const docs = await Routes.find(filter)
+      .sort({ did: 1 })
+      .limit(limit)
+      .lean<DidRouteDocument[]>()
+      .exec();
+    return docs.map(toDidRouteRecord);
   };
 
   return {
@@ -65,25 +85,38 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
       translate(async () => {
         await Routes.createCollection().catch(ignoreAlreadyExists);
         await Routes.createIndexes();
+        await dropIndexes(Routes.collection, OBSOLETE_ROUTE_INDEXES);
       }),
 
-    list: ({ limit, afterDid, agentId }: DidRouteListQuery) =>
+    adoptUnowned: (workspaceId) =>
       translate(async () => {
-        const filter: mongoose.QueryFilter<DidRouteDocument> = { deletedAt: null };
+        const result = await Routes.updateMany(
+          { workspaceId: { $exists: false } },
+          { $set: { workspaceId } },
+          { timestamps: false },
+        ).exec();
+        return result.modifiedCount;
+      }),
+
+    list: (workspaceId, { limit, afterDid, agentId }: DidRouteListQuery) =>
+      translate(async () => {
+        const filter: mongoose.QueryFilter<DidRouteDocument> = { workspaceId, deletedAt: null };
         if (agentId !== undefined) filter.agentId = objectId(agentId);
         if (afterDid !== undefined) filter.did = { $gt: afterDid };
-        const docs = await Routes.find(filter)
-          .sort({ did: 1 })
-          .limit(limit)
-          .lean<DidRouteDocument[]>()
-          .exec();
-        return docs.map(toDidRouteRecord);
+        return listLive(filter, limit);
       }),
 
-    get: (id) =>
+    listAllLive: ({ limit, afterDid }) =>
+      translate(async () => {
+        const filter: mongoose.QueryFilter<DidRouteDocument> = { deletedAt: null };
+        if (afterDid !== undefined) filter.did = { $gt: afterDid };
+        return listLive(filter, limit);
+      }),
+
+    get: (workspaceId, id) =>
       translate(async () => {
         if (!OBJECT_ID.test(id)) return null;
-        const doc = await Routes.findOne(liveById(id)).lean<DidRouteDocument>().exec();
+        const doc = await Routes.findOne(liveById(workspaceId, id)).lean<DidRouteDocument>().exec();
         return doc ? toDidRouteRecord(doc) : null;
       }),
 
@@ -97,21 +130,28 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         return docs.map(toDidRouteRecord);
       }),
 
-    findByDid: (did) => translate(() => findLiveByDid(did)),
-
-    listByAgent: (agentId) =>
+    findByDid: (workspaceId, did) =>
       translate(async () => {
-        const docs = await Routes.find({ agentId: objectId(agentId), deletedAt: null })
+        const doc = await Routes.findOne({ liveKey: did, workspaceId })
+          .lean<DidRouteDocument>()
+          .exec();
+        return doc ? toDidRouteRecord(doc) : null;
+      }),
+
+    listByAgent: (workspaceId, agentId) =>
+      translate(async () => {
+        const docs = await Routes.find({ workspaceId, agentId: objectId(agentId), deletedAt: null })
           .sort({ did: 1 })
           .lean<DidRouteDocument[]>()
           .exec();
         return docs.map(toDidRouteRecord);
       }),
 
-    create: (input) =>
+    create: (workspaceId, input) =>
       translate(async () => {
         try {
           const doc = await Routes.create({
+            workspaceId,
             did: input.did,
             liveKey: input.did,
             agentId: objectId(input.agentId),
@@ -127,7 +167,7 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         }
       }),
 
-    update: (id, patch) =>
+    update: (workspaceId, id, patch) =>
       translate(async () => {
         if (!OBJECT_ID.test(id)) return { status: 'not_found' };
         const set: Record<string, unknown> = {};
@@ -140,7 +180,7 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         if (patch.sync !== undefined) set.sync = patch.sync;
         try {
           const doc = await Routes.findOneAndUpdate(
-            liveById(id),
+            liveById(workspaceId, id),
             { $set: set, $inc: { revision: 1 } },
             { returnDocument: 'after' },
           )
@@ -155,16 +195,18 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         }
       }),
 
-    softDelete: (id, at, sync) =>
+    softDelete: (workspaceId, id, at, sync) =>
       translate(async () => {
         if (!OBJECT_ID.test(id)) return null;
         // The freed key names the DID, so the update is conditional on the DID read: a
         // concurrent change of the DID makes it miss, and it is tried again with the new one.
         for (let attempt = 0; attempt < 5; attempt++) {
-          const current = await Routes.findOne(liveById(id)).lean<DidRouteDocument>().exec();
+          const current = await Routes.findOne(liveById(workspaceId, id))
+            .lean<DidRouteDocument>()
+            .exec();
           if (!current) return null;
           const doc = await Routes.findOneAndUpdate(
-            { ...liveById(id), did: current.did },
+            { ...liveById(workspaceId, id), did: current.did },
             {
               $set: {
                 deletedAt: at,

@@ -24,6 +24,8 @@ const routeSyncMongooseSchema = new Schema(
  */
 export const didRouteMongooseSchema = new Schema(
   {
+    /** The workspace the route belongs to (documents from before workspaces are adopted at start). */
+    workspaceId: { type: String, required: true },
     did: { type: String, required: true },
     liveKey: { type: String, required: true },
     agentId: { type: Schema.Types.ObjectId, required: true },
@@ -44,16 +46,32 @@ export const didRouteMongooseSchema = new Schema(
 );
 
 /**
- * Every query the API makes, and its index:
- * - create / update (uniqueness of live DIDs), findByDid (`liveKey: did`) → `one_live_route_per_did`.
- * - list (filter `deletedAt: null`, keyset `did > after`, sort `did`) → `live_by_did`.
- * - list by agent, listByAgent (`agentId`, `deletedAt: null`, sort `did`) → `live_by_agent`, which
- *   also answers "does this agent still have numbers" before an agent is deleted.
- * - get / getMany / update / softDelete / setSync by `_id` (+ `deletedAt`, `revision`) → `_id`.
+ * Every query the API makes, and its index. A number has at most one live route across ALL
+ * workspaces (LiveKit's dispatch rules are global per number), so the unique key does not
+ * include the workspace; everything a caller reads is limited to their workspace:
+ * - create / update (uniqueness of live DIDs), findByDid (`liveKey: did` + `workspaceId`) →
+ *   `one_live_route_per_did`.
+ * - list (filter `workspaceId`, `deletedAt: null`, keyset `did > after`, sort `did`) →
+ *   `workspace_live_by_did`.
+ * - list by agent, listByAgent (`workspaceId`, `agentId`, `deletedAt: null`, sort `did`) →
+ *   `workspace_live_by_agent`, which also answers "does this agent still have numbers" before an
+ *   agent is deleted.
+ * - listAllLive, the SIP reconcile across workspaces (`deletedAt: null`, keyset and sort `did`) →
+ *   `live_by_did`.
+ * - get / update / softDelete by `_id` (+ `workspaceId`, `deletedAt`), getMany / setSync by `_id`
+ *   (+ `revision`) → `_id`.
+ * - adoption at start-up (`workspaceId: { $exists: false }`, once) scans.
  */
 didRouteMongooseSchema.index({ liveKey: 1 }, { name: 'one_live_route_per_did', unique: true });
+didRouteMongooseSchema.index(
+  { workspaceId: 1, deletedAt: 1, did: 1 },
+  { name: 'workspace_live_by_did' },
+);
+didRouteMongooseSchema.index(
+  { workspaceId: 1, agentId: 1, deletedAt: 1, did: 1 },
+  { name: 'workspace_live_by_agent' },
+);
 didRouteMongooseSchema.index({ deletedAt: 1, did: 1 }, { name: 'live_by_did' });
-didRouteMongooseSchema.index({ agentId: 1, deletedAt: 1, did: 1 }, { name: 'live_by_agent' });
 
 export type DidRouteDocument = InferSchemaType<typeof didRouteMongooseSchema> & {
   _id: Types.ObjectId;

@@ -16,6 +16,7 @@ export function createUnconfiguredDidRouteStore(): DidRouteStore {
   return {
     list: refuse,
     get: refuse,
+    listAllLive: refuse,
     getMany: refuse,
     findByDid: refuse,
     listByAgent: refuse,
