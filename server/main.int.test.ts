@@ -98,6 +98,60 @@ describe('the server process', () => {
     expect(server.output()).toContain('shutting down');
   });
 
+  test('upgrade: agents and routes written before workspaces are adopted into the local workspace and served', async () => {
+    const uri = testDatabaseUri('main_adoption');
+    const db = await mongoose.createConnection(uri).asPromise();
+    onTestFinished(async () => dropTestDatabase(db));
+    // Documents as the previous version wrote them: no workspaceId.
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    const agentId = new mongoose.Types.ObjectId();
+    await db.collection('agents').insertOne({
+      _id: agentId,
+      name: 'Written by the previous version',
+      description: '',
+      config: { greeting: 'Hello' },
+      version: 4,
+      deletedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await db.collection('telephony_did_routes').insertOne({
+      did: '+14155550123',
+      liveKey: '+14155550123',
+      agentId,
+      label: 'Old line',
+      sync: { state: 'error', ruleId: null, error: 'LiveKit is not configured', syncedAt: null },
+      revision: 1,
+      deletedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const server = await startServer({ NODE_ENV: 'production', MONGODB_URI: uri });
+    const base = `http://127.0.0.1:${server.port}`;
+    await waitFor(async () => server.output().includes('adopted 1 routes'));
+    expect(server.output()).toContain('adopted 1 agents stored before workspaces');
+    const agents = (await (await fetch(`${base}/trpc/agents.list`)).json()) as {
+      result: { data: { items: { id: string; name: string; version: number }[] } };
+    };
+    expect(agents.result.data.items).toEqual([
+      expect.objectContaining({ id: agentId.toHexString(), version: 4 }),
+    ]);
+    const routes = (await (await fetch(`${base}/trpc/telephony.routes.list`)).json()) as {
+      result: { data: { items: { did: string; agent: { name: string | null } }[] } };
+    };
+    expect(routes.result.data.items).toEqual([
+      expect.objectContaining({
+        did: '+14155550123',
+        agent: { id: agentId.toHexString(), name: 'Written by the previous version' },
+      }),
+    ]);
+    expect(await db.collection('agents').countDocuments({ workspaceId: { $exists: false } })).toBe(
+      0,
+    );
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   test('a database outage answers SERVICE_UNAVAILABLE from the database timeout, and the server recovers with nothing lost', async () => {
     // A database of this test's own, so it can be stopped and started again on the same data.
     const dataDir = await mkdtemp(path.join(tmpdir(), 'sb-outage-'));

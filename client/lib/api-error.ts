@@ -75,6 +75,8 @@ const KNOWN_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'not-configured',
   'unavailable',
   'timeout',
+  'unauthenticated',
+  'forbidden',
 ]);
 
 /** The contract: a `reason` this dashboard does not know means "no details". */
