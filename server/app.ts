@@ -14,6 +14,7 @@ import { createServices } from './compose.ts';
 import { createInnerContext, type Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
+import { requestGuardOptionsFromEnv } from './http/request-guard.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
@@ -62,6 +63,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     readiness: () => storage.store.ping().catch(rethrowUnlessUnconfigured(storage.kind)),
     ...(findStaticDir() !== undefined && { staticDir: findStaticDir() }),
+    guard: requestGuardOptionsFromEnv(env),
   });
 
   return {

@@ -6,6 +6,7 @@ import type { ApiErrorData, ApiErrorDetails } from '../../shared/errors.ts';
 import { contextFactory, type Context } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { AppRouter } from '../routers/_app.ts';
+import { createRequestGuard, type RequestGuardOptions } from './request-guard.ts';
 import { createStaticHandler } from './static.ts';
 
 export const TRPC_PREFIX = '/trpc/';
@@ -31,7 +32,12 @@ export interface HttpServerOptions {
   readiness: () => Promise<void>;
   /** The built SPA; omitted in development, where Vite serves it. */
   staticDir?: string;
+  /** Allowed hosts and origins (README "Security"); omitted, loopback names only. */
+  guard?: RequestGuardOptions;
 }
+
+/** Probes (load balancers, Kubernetes) often send the pod's IP as Host: these answer any Host. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
 export interface HttpServer {
   server: Server;
@@ -44,11 +50,24 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { router, logger, bodyLimitBytes, requestTimeoutMs } = options;
   const createContext = contextFactory(options.context);
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
+  const guard = createRequestGuard(
+    options.guard ?? { allowLoopbackHosts: true, allowLoopbackOrigins: false },
+  );
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (stopping) res.setHeader('connection', 'close');
+    const isTrpc = url.pathname.startsWith(TRPC_PREFIX);
+
+    if (!PROBE_PATHS.has(url.pathname)) {
+      const refused = guard.checkHost(req.headers);
+      if (refused) {
+        logger.info('request refused', { reason: 'host', host: req.headers.host });
+        if (isTrpc) return sendTrpcError(res, url, { ...refused, details: null });
+        return sendJson(res, refused.httpStatus, { error: refused.message });
+      }
+    }
 
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
@@ -60,7 +79,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
     }
 
-    if (url.pathname.startsWith(TRPC_PREFIX)) {
+    if (isTrpc) {
       if (!TRPC_METHODS.has(req.method ?? '')) {
         res.setHeader('allow', 'GET, POST');
         return sendTrpcError(res, url, {
@@ -72,6 +91,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > bodyLimitBytes) return rejectTooLarge(req, res, url, bodyLimitBytes, declared);
+      if (req.method === 'POST') {
+        const refused = guard.checkMutation(req.headers);
+        if (refused) {
+          logger.info('request refused', {
+            reason: refused.code,
+            origin: req.headers.origin,
+            secFetchSite: req.headers['sec-fetch-site'],
+            contentType: req.headers['content-type'],
+          });
+          return sendTrpcError(res, url, { ...refused, details: null });
+        }
+      }
       const paths = url.pathname.slice(TRPC_PREFIX.length);
       const timer = setTimeout(() => {
         if (res.headersSent) return;
