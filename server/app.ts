@@ -64,6 +64,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     readiness: () => storage.store.ping().catch(rethrowUnlessUnconfigured(storage.kind)),
     ...(findStaticDir() !== undefined && { staticDir: findStaticDir() }),
     guard: requestGuardOptionsFromEnv(env),
+    ...(env.LIVEKIT_URL !== undefined && { livekitUrl: env.LIVEKIT_URL }),
   });
 
   return {

@@ -1,6 +1,6 @@
 // What the HTTP layer refuses from browsers on other sites (form posts, foreign origins, DNS
-// rebinding). Requests go through node:http so that Host, Origin and Sec-Fetch-Site are sent
-// exactly as a browser would send them.
+// rebinding) and the headers it answers with. Requests go through node:http so that Host, Origin
+// and Sec-Fetch-Site are sent exactly as a browser would send them.
 
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -19,7 +19,14 @@ import {
   requestGuardOptionsFromEnv,
   type RequestGuardOptions,
 } from './request-guard.ts';
+import { contentSecurityPolicy } from './security-headers.ts';
 import { createHttpServer, type HttpServer } from './server.ts';
+
+const LIVEKIT_URL = 'ws://127.0.0.1:7880';
+const EXPECTED_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self' ws://127.0.0.1:7880 http://127.0.0.1:7880; object-src 'none'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const running: HttpServer[] = [];
 let staticDir: string | undefined;
@@ -43,6 +50,7 @@ async function start(
     requestTimeoutMs: 5000,
     readiness: async () => {},
     guard,
+    livekitUrl: LIVEKIT_URL,
     ...(options.staticDir && { staticDir: options.staticDir }),
   });
   running.push(http);
@@ -352,6 +360,67 @@ describe('the Host allow-list (DNS rebinding)', () => {
       headers: { host: '10.42.0.17:4000' },
     });
     expect(other.status).toBe(403);
+  });
+});
+
+describe('security headers', () => {
+  test('index.html carries the CSP, no-referrer, nosniff, DENY framing and COOP', async () => {
+    staticDir = await builtSpa();
+    const { port } = await start(undefined, { staticDir });
+    for (const page of ['/', '/agents/0123456789abcdef01234567']) {
+      const answer = await send(port, { path: page });
+      expect(answer.status).toBe(200);
+      expect(answer.headers).toMatchObject({
+        'content-security-policy': EXPECTED_CSP,
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+    }
+  });
+
+  test('an asset carries the CSP and nosniff and stays cacheable', async () => {
+    staticDir = await builtSpa();
+    const { port } = await start(undefined, { staticDir });
+    const answer = await send(port, { path: '/assets/app-abc123.js' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toMatchObject({
+      'content-security-policy': EXPECTED_CSP,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'public, max-age=31536000, immutable',
+    });
+  });
+
+  test('API answers are no-store and nosniff: tRPC’s own, its errors, the probes', async () => {
+    const { port } = await start();
+    const answers = [
+      await send(port, { path: '/trpc/system.info' }),
+      await send(port, { path: '/trpc/agents.get?input=%7B%22agentId%22%3A%22nope%22%7D' }),
+      await createAgent(port, {}),
+      await createAgent(port, { origin: 'https://evil.example' }),
+      await send(port, { path: '/healthz' }),
+      await send(port, { path: '/readyz' }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 400, 200, 403, 200, 200]);
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
+    }
+  });
+
+  test('connect-src names LiveKit as WebSocket and HTTP, and LiveKit Cloud’s regions', () => {
+    expect(contentSecurityPolicy()).toContain("connect-src 'self';");
+    expect(contentSecurityPolicy({ livekitUrl: 'https://lk.example.com:7443/' })).toContain(
+      "connect-src 'self' wss://lk.example.com:7443 https://lk.example.com:7443;",
+    );
+    expect(contentSecurityPolicy({ livekitUrl: 'wss://acme-x1y2.livekit.cloud' })).toContain(
+      "connect-src 'self' wss://acme-x1y2.livekit.cloud https://acme-x1y2.livekit.cloud " +
+        'wss://*.livekit.cloud https://*.livekit.cloud;',
+    );
   });
 });
 

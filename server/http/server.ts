@@ -7,6 +7,7 @@ import { contextFactory, type Context } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { AppRouter } from '../routers/_app.ts';
 import { createRequestGuard, type RequestGuardOptions } from './request-guard.ts';
+import { API_HEADERS, documentHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
 
 export const TRPC_PREFIX = '/trpc/';
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   staticDir?: string;
   /** Allowed hosts and origins (README "Security"); omitted, loopback names only. */
   guard?: RequestGuardOptions;
+  /** The LiveKit server the dashboard's calls connect to, for its Content-Security-Policy. */
+  livekitUrl?: string;
 }
 
 /** Probes (load balancers, Kubernetes) often send the pod's IP as Host: these answer any Host. */
@@ -53,12 +56,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const guard = createRequestGuard(
     options.guard ?? { allowLoopbackHosts: true, allowLoopbackOrigins: false },
   );
+  const pageHeaders = documentHeaders({
+    ...(options.livekitUrl !== undefined && { livekitUrl: options.livekitUrl }),
+  });
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (stopping) res.setHeader('connection', 'close');
     const isTrpc = url.pathname.startsWith(TRPC_PREFIX);
+    // Set before anything answers, tRPC included (its adapter keeps headers already set).
+    setHeaders(res, isTrpc || PROBE_PATHS.has(url.pathname) ? API_HEADERS : pageHeaders);
 
     if (!PROBE_PATHS.has(url.pathname)) {
       const refused = guard.checkHost(req.headers);
@@ -177,6 +185,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
+function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, jsonHeaders(text));
@@ -221,6 +233,7 @@ function jsonHeaders(text: string) {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
   };
 }
 
