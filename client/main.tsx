@@ -1,3 +1,5 @@
+// First: before any module could build a zod schema (see the file).
+import './lib/zod-jitless.ts';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -11,9 +11,10 @@ import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-rou
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from './adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from './compose.ts';
-import { createRequestContextSource, type Services } from './context.ts';
+import type { Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
+import { requestGuardOptionsFromEnv } from './http/request-guard.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { authenticateAsLocalOwner, LOCAL_WORKSPACE_ID } from './identity.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
@@ -59,16 +60,18 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     router: appRouter,
     // TEMPORARY, until sign-in: every request is the owner of the local workspace (see
     // identity.ts). Sign-in replaces `authenticate` with sessions and API keys; nothing else moves.
-    context: createRequestContextSource({
+    context: {
       services,
       logger,
       authenticate: authenticateAsLocalOwner,
-    }),
+    },
     logger,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     readiness: () => storage.store.ping().catch(rethrowUnlessUnconfigured(storage.kind)),
     ...(findStaticDir() !== undefined && { staticDir: findStaticDir() }),
+    guard: requestGuardOptionsFromEnv(env),
+    ...(env.LIVEKIT_URL !== undefined && { livekitUrl: env.LIVEKIT_URL }),
   });
 
   return {

@@ -54,32 +54,18 @@ export function createInnerContext(options: {
   };
 }
 
-/**
- * What the HTTP adapter is given: the parts every request shares, and how to authenticate one.
- * It is a Context (its `caller` is null, never used) so that `createHttpServer({ context })`
- * takes it as it is; `contextFactory` gives each request its own caller from `authenticate`.
- */
-export interface RequestContextSource extends Context {
-  authenticate: Authenticate;
-}
-
-export function createRequestContextSource(options: {
+/** What the HTTP adapter is given: the parts every request shares, and how to authenticate one. */
+export interface RequestContextSource {
   services: Services;
   logger: Logger;
   authenticate: Authenticate;
-}): RequestContextSource {
-  return { ...options, caller: null };
 }
 
-/**
- * Per-request context for the HTTP adapter: the caller comes from `authenticate`. Given a plain
- * Context (tests of the HTTP layer), every request is that context's caller.
- */
-export function contextFactory(source: Context | RequestContextSource) {
-  const authenticate = 'authenticate' in source ? source.authenticate : async () => source.caller;
+/** Per-request context for the HTTP adapter: each request's caller comes from `authenticate`. */
+export function contextFactory(source: RequestContextSource) {
   return async ({ req }: { req: IncomingMessage }): Promise<Context> => ({
     services: source.services,
     logger: source.logger,
-    caller: await authenticate(req),
+    caller: await source.authenticate(req),
   });
 }

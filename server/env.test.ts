@@ -68,6 +68,48 @@ describe('loadEnv', () => {
     ]);
   });
 
+  test('PUBLIC_URL is optional and kept as an origin; a path or another scheme is refused', () => {
+    expect(loadEnv({}).PUBLIC_URL).toBeUndefined();
+    expect(loadEnv({ PUBLIC_URL: ' https://Switchboard.Example.com/ ' }).PUBLIC_URL).toBe(
+      'https://switchboard.example.com',
+    );
+    expect(loadEnv({ PUBLIC_URL: 'http://10.0.0.5:4000' }).PUBLIC_URL).toBe('http://10.0.0.5:4000');
+    for (const bad of [
+      'switchboard.example.com',
+      'ftp://switchboard.example.com',
+      'https://switchboard.example.com/app',
+      'https://user:pw@switchboard.example.com',
+    ]) {
+      expect(problemsOf({ PUBLIC_URL: bad }), bad).toEqual([
+        'PUBLIC_URL must be the http:// or https:// address people open, without a path (e.g. https://switchboard.example.com)',
+      ]);
+    }
+  });
+
+  test('ALLOWED_HOSTS is a comma-separated list of host or host:port, lower-cased', () => {
+    expect(loadEnv({}).ALLOWED_HOSTS).toEqual([]);
+    expect(
+      loadEnv({ ALLOWED_HOSTS: ' Switchboard.internal, 10.0.0.5:4000,,[::1]:4000 ' }).ALLOWED_HOSTS,
+    ).toEqual(['switchboard.internal', '10.0.0.5:4000', '[::1]:4000']);
+    expect(problemsOf({ ALLOWED_HOSTS: 'ok.example, https://switchboard.example.com' })).toEqual([
+      'ALLOWED_HOSTS: "https://switchboard.example.com" is not a host name or host:port (e.g. switchboard.internal, 10.0.0.5:4000), without a scheme',
+    ]);
+  });
+
+  test('production on a non-loopback HOST needs PUBLIC_URL or ALLOWED_HOSTS', () => {
+    expect(problemsOf({ NODE_ENV: 'production', HOST: '0.0.0.0' })).toEqual([
+      'PUBLIC_URL or ALLOWED_HOSTS must be set in production when HOST (0.0.0.0) is not a loopback address: requests are answered only for known host names (e.g. PUBLIC_URL=https://switchboard.example.com)',
+    ]);
+    const fine = [
+      { NODE_ENV: 'production', HOST: '0.0.0.0', PUBLIC_URL: 'https://sb.example.com' },
+      { NODE_ENV: 'production', HOST: '::', ALLOWED_HOSTS: 'sb.internal' },
+      { NODE_ENV: 'production', HOST: '127.0.0.1' },
+      { NODE_ENV: 'production', HOST: '::1' },
+      { NODE_ENV: 'development', HOST: '0.0.0.0' },
+    ];
+    for (const source of fine) expect(() => loadEnv(source), JSON.stringify(source)).not.toThrow();
+  });
+
   test('the EnvError message lists one line per problem', () => {
     expect(() => loadEnv({ PORT: '-1', BODY_LIMIT_BYTES: 'lots' })).toThrow(
       /Invalid configuration:\n {2}- PORT .*\n {2}- BODY_LIMIT_BYTES .*/,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatPath } from '../shared/json-guard.ts';
+import { formatHost, isLoopbackAddress, parseHost } from './http/request-guard.ts';
 
 const optionalString = z
   .string()
@@ -25,12 +26,63 @@ const intFromString = (name: string, min: number, max: number, fallback: number)
       return parsed;
     });
 
+const PUBLIC_URL_RULE =
+  'PUBLIC_URL must be the http:// or https:// address people open, without a path (e.g. https://switchboard.example.com)';
+
+/** The address people open, as an origin (`https://switchboard.example.com`). */
+const publicUrl = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    ctx.addIssue({ code: 'custom', message: PUBLIC_URL_RULE });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+/** `name` (any port) or `name:port`, comma-separated; normalised to lower case. */
+const allowedHosts = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries = (value ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    return entries.map((entry) => {
+      const host = parseHost(entry);
+      if (host) return formatHost(host);
+      ctx.addIssue({
+        code: 'custom',
+        message: `ALLOWED_HOSTS: "${entry}" is not a host name or host:port (e.g. switchboard.internal, 10.0.0.5:4000), without a scheme`,
+      });
+      return z.NEVER;
+    });
+  });
+
 /** Every setting the server reads, with its default. The README's configuration table mirrors it. */
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     PORT: intFromString('PORT', 0, 65535, 4000),
+    /** Where people open the dashboard; its host is allowed, its origin may send mutations. */
+    PUBLIC_URL: publicUrl,
+    /** More Host names the server answers to (a proxy's upstream name, an internal name). */
+    ALLOWED_HOSTS: allowedHosts,
     MONGODB_URI: optionalString.pipe(
       z
         .string()
@@ -83,6 +135,20 @@ export const envSchema = z
         path: ['LIVEKIT_URL'],
         message:
           'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none',
+      });
+    }
+    // Reachable from other machines with no known name, every request would be refused (only
+    // loopback Host values pass in production): say so now rather than with a 403 per request.
+    if (
+      env.NODE_ENV === 'production' &&
+      env.PUBLIC_URL === undefined &&
+      env.ALLOWED_HOSTS.length === 0 &&
+      !isLoopbackAddress(env.HOST)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: `PUBLIC_URL or ALLOWED_HOSTS must be set in production when HOST (${env.HOST}) is not a loopback address: requests are answered only for known host names (e.g. PUBLIC_URL=https://switchboard.example.com)`,
       });
     }
   });

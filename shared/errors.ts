@@ -1,8 +1,9 @@
 /**
  * The error contract every client may rely on. Over tRPC a failure's `error.data` is
- * {@link ApiErrorData}; the REST-style answers the HTTP layer writes itself (413, 405, 503 on a
- * timeout) use the same shape. `code`, `issues[].path` and `details` are for programs; messages
- * are for people and may change at any time: never parse them.
+ * {@link ApiErrorData}; the REST-style answers the HTTP layer writes itself (403 and 415 from its
+ * browser checks, 405, 413, 503 on a timeout) use the same shape. `code`, `issues[].path` and
+ * `details` are for programs; messages are for people and may change at any time: never parse
+ * them.
  */
 
 import type { Permission } from './auth.schema.ts';
@@ -19,6 +20,7 @@ export const APP_ERROR_CODES = [
   'METHOD_NOT_SUPPORTED',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
@@ -34,6 +36,7 @@ export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'METHOD_NOT_SUPPORTED',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
 ]);
 
 /**

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import type { AppRouter } from '../../server/routers/_app.ts';
 import type { E2eContext } from './context.ts';
 
@@ -24,10 +24,15 @@ export async function connectBrowser(): Promise<Browser> {
   return chromium.connect(e2eContext().wsEndpoint);
 }
 
-/** A fresh context (own cookies and storage) and page at a viewport, pointed at the built app. */
+/**
+ * A fresh context (own cookies and storage) and page at a viewport, pointed at the built app.
+ * The test fails if the app's Content-Security-Policy blocks anything in it, unless the
+ * violation's text matches `expectedCspViolations`.
+ */
 export async function openPage(
   browser: Browser,
   viewport: { width: number; height: number } = DESKTOP,
+  options: { expectedCspViolations?: RegExp } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: e2eContext().baseUrl,
@@ -40,9 +45,44 @@ export async function openPage(
     timezoneId: 'UTC',
   });
   context.setDefaultTimeout(15_000);
+  await failOnCspViolations(context, options.expectedCspViolations);
   const page = await context.newPage();
   page.on('pageerror', (error) => process.stderr.write(`[browser page error] ${error.message}\n`));
   return { context, page };
+}
+
+/**
+ * What the CSP blocks in the test's pages, as each document's `securitypolicyviolation` events
+ * report it (Chromium's own "Refused to …" lines are not console API calls: Playwright's console
+ * event does not see them).
+ * Checked when the test finishes, so the failure names every violation, not just the first.
+ */
+async function failOnCspViolations(
+  context: BrowserContext,
+  expected: RegExp | undefined,
+): Promise<void> {
+  const violations: string[] = [];
+  const record = (text: string) => {
+    if (!expected?.test(text)) violations.push(text);
+  };
+  await context.exposeBinding('__switchboardCspViolation', (_source, text: string) => record(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as Record<string, (text: string) => void>)
+        .__switchboardCspViolation;
+      report?.(
+        // Without the query: a LiveKit URL carries the participant's token there.
+        `${event.effectiveDirective} blocked ${event.blockedURI.split('?')[0] || '(inline)'} in ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  });
+  onTestFinished(() => {
+    if (violations.length > 0) {
+      throw new Error(
+        `The Content-Security-Policy blocked something in this test:\n${violations.join('\n')}`,
+      );
+    }
+  });
 }
 
 /**

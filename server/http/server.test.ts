@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildServices } from '../testing/builders.ts';
-import { createInnerContext, type Services } from '../context.ts';
+import type { Services } from '../context.ts';
+import { localOwnerCaller } from '../identity.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter } from '../routers/_app.ts';
 import { createHttpServer, MAX_BATCH_SIZE, type HttpServer } from './server.ts';
@@ -26,7 +27,11 @@ async function start(
   const logger = createMemoryLogger();
   const http = createHttpServer({
     router: appRouter,
-    context: createInnerContext({ services: options.services ?? buildServices(), logger }),
+    context: {
+      services: options.services ?? buildServices(),
+      logger,
+      authenticate: async () => localOwnerCaller,
+    },
     logger,
     bodyLimitBytes: 64 * 1024,
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { ApiErrorData, ApiErrorDetails } from '../../shared/errors.ts';
-import { contextFactory, type Context } from '../context.ts';
+import { contextFactory, type RequestContextSource } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { AppRouter } from '../routers/_app.ts';
+import { createRequestGuard, type RequestGuardOptions } from './request-guard.ts';
+import { API_HEADERS, documentHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
 
 export const TRPC_PREFIX = '/trpc/';
@@ -23,7 +25,8 @@ const DRAIN_MAX_MS = 10_000;
 
 export interface HttpServerOptions {
   router: AppRouter;
-  context: Context;
+  /** The shared services and how each request's caller is resolved. */
+  context: RequestContextSource;
   logger: Logger;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
@@ -31,7 +34,14 @@ export interface HttpServerOptions {
   readiness: () => Promise<void>;
   /** The built SPA; omitted in development, where Vite serves it. */
   staticDir?: string;
+  /** Allowed hosts and origins (README "Security"); omitted, loopback names only. */
+  guard?: RequestGuardOptions;
+  /** The LiveKit server the dashboard's calls connect to, for its Content-Security-Policy. */
+  livekitUrl?: string;
 }
+
+/** Probes (load balancers, Kubernetes) often send the pod's IP as Host: these answer any Host. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
 export interface HttpServer {
   server: Server;
@@ -44,11 +54,29 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { router, logger, bodyLimitBytes, requestTimeoutMs } = options;
   const createContext = contextFactory(options.context);
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
+  const guard = createRequestGuard(
+    options.guard ?? { allowLoopbackHosts: true, allowLoopbackOrigins: false },
+  );
+  const pageHeaders = documentHeaders({
+    ...(options.livekitUrl !== undefined && { livekitUrl: options.livekitUrl }),
+  });
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (stopping) res.setHeader('connection', 'close');
+    const isTrpc = url.pathname.startsWith(TRPC_PREFIX);
+    // Set before anything answers, tRPC included (its adapter keeps headers already set).
+    setHeaders(res, isTrpc || PROBE_PATHS.has(url.pathname) ? API_HEADERS : pageHeaders);
+
+    if (!PROBE_PATHS.has(url.pathname)) {
+      const refused = guard.checkHost(req.headers);
+      if (refused) {
+        logger.info('request refused', { reason: 'host', host: req.headers.host });
+        if (isTrpc) return sendTrpcError(res, url, { ...refused, details: null });
+        return sendJson(res, refused.httpStatus, { error: refused.message });
+      }
+    }
 
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
@@ -60,7 +88,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
     }
 
-    if (url.pathname.startsWith(TRPC_PREFIX)) {
+    if (isTrpc) {
       if (!TRPC_METHODS.has(req.method ?? '')) {
         res.setHeader('allow', 'GET, POST');
         return sendTrpcError(res, url, {
@@ -72,6 +100,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > bodyLimitBytes) return rejectTooLarge(req, res, url, bodyLimitBytes, declared);
+      if (req.method === 'POST') {
+        const refused = guard.checkMutation(req.headers);
+        if (refused) {
+          logger.info('request refused', {
+            reason: refused.code,
+            origin: req.headers.origin,
+            secFetchSite: req.headers['sec-fetch-site'],
+            contentType: req.headers['content-type'],
+          });
+          return sendTrpcError(res, url, { ...refused, details: null });
+        }
+      }
       const paths = url.pathname.slice(TRPC_PREFIX.length);
       const timer = setTimeout(() => {
         if (res.headersSent) return;
@@ -146,6 +186,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
+function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, jsonHeaders(text));
@@ -190,6 +234,7 @@ function jsonHeaders(text: string) {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
   };
 }
 

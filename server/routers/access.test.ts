@@ -10,12 +10,7 @@ import {
 import type { ApiErrorDetails } from '../../shared/errors.ts';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
-import {
-  contextFactory,
-  createInnerContext,
-  createRequestContextSource,
-  type Caller,
-} from '../context.ts';
+import { contextFactory, createInnerContext, type Caller } from '../context.ts';
 import { localOwnerCaller, LOCAL_WORKSPACE_ID } from '../identity.ts';
 import { createMemoryLogger } from '../logger.ts';
 import {
@@ -168,16 +163,14 @@ describe('the HTTP context', () => {
     const services = buildServices();
     const seen: IncomingMessage[] = [];
     const alice = buildIdentity(WORKSPACE_A, 'member');
-    const create = contextFactory(
-      createRequestContextSource({
-        services,
-        logger: createMemoryLogger(),
-        authenticate: async (request) => {
-          seen.push(request);
-          return seen.length === 1 ? alice : null;
-        },
-      }),
-    );
+    const create = contextFactory({
+      services,
+      logger: createMemoryLogger(),
+      authenticate: async (request) => {
+        seen.push(request);
+        return seen.length === 1 ? alice : null;
+      },
+    });
     expect((await create({ req })).caller).toBe(alice);
     expect((await create({ req })).caller).toBeNull();
     expect(seen).toEqual([req, req]);
