@@ -30,7 +30,10 @@ import {
 } from 'livekit-server-sdk';
 import mongoose, { type Connection } from 'mongoose';
 import { buildApp, type App } from '../../server/app.ts';
-import { AGENTS_COLLECTION } from '../../server/adapters/mongoose/agent.model.ts';
+import {
+  AGENTS_COLLECTION,
+  AGENTS_LIST_INDEX,
+} from '../../server/adapters/mongoose/agent.model.ts';
 import { loadEnv } from '../../server/env.ts';
 import { LOCAL_WORKSPACE_ID } from '../../server/identity.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -107,7 +110,7 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
     // The API creates its indexes in the background once connected; the figures need them.
     await waitFor(
       async () =>
-        (await agents.indexes().catch(() => [])).some((i) => i.name === 'live_newest_first'),
+        (await agents.indexes().catch(() => [])).some((i) => i.name === AGENTS_LIST_INDEX),
       'the agents indexes',
     );
     baseline = await startBaseline(raw, livekit);

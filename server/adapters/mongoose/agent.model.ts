@@ -45,9 +45,11 @@ export const agentMongooseSchema = new Schema(
  *   and finds nothing after the first.
  * The integration test checks every query the adapter sends against this list.
  */
+/** The list's index; scripts that wait for the indexes look for it by this name. */
+export const AGENTS_LIST_INDEX = 'workspace_live_newest_first';
 agentMongooseSchema.index(
   { workspaceId: 1, deletedAt: 1, createdAt: -1, _id: -1 },
-  { name: 'workspace_live_newest_first' },
+  { name: AGENTS_LIST_INDEX },
 );
 
 export type AgentDocument = InferSchemaType<typeof agentMongooseSchema> & {
