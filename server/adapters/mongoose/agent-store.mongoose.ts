@@ -146,15 +146,7 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
         await dropIndexes(Agents.collection, OBSOLETE_AGENT_INDEXES);
       }),
 
-    adoptUnowned: (workspaceId) =>
-      translate(async () => {
-        const result = await Agents.updateMany(
-          { workspaceId: { $exists: false } },
-          { $set: { workspaceId } },
-          { timestamps: false },
-        ).exec();
-        return result.modifiedCount;
-      }),
+    adoptUnowned: (workspaceId) => translate(() => adoptUnowned(Agents.collection, workspaceId)),
 
     list: (workspaceId, { limit, after, nameContains }: AgentListQuery) =>
       translate(async () => {
@@ -233,6 +225,26 @@ export function escapeRegex(text: string): string {
 
 /** Indexes of earlier versions that no query uses any more (they did not lead with workspaceId). */
 const OBSOLETE_AGENT_INDEXES = ['live_newest_first'];
+
+/**
+ * Gives documents written before workspaces existed (no `workspaceId`) to `workspaceId`; their
+ * `updatedAt` stays. Returns how many. A scan, once per start: it finds nothing after the first.
+ */
+export async function adoptUnowned(
+  collection: {
+    updateMany(
+      filter: { workspaceId: { $exists: false } },
+      update: { $set: { workspaceId: string } },
+    ): Promise<{ modifiedCount: number }>;
+  },
+  workspaceId: string,
+): Promise<number> {
+  const result = await collection.updateMany(
+    { workspaceId: { $exists: false } },
+    { $set: { workspaceId } },
+  );
+  return result.modifiedCount;
+}
 
 /** Drops the named indexes if they exist: an index no query uses only slows writes. */
 export async function dropIndexes(

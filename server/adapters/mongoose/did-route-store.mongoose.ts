@@ -8,6 +8,7 @@ import { ServiceUnavailableError } from '../../errors.ts';
 import {
   DATABASE_DOWN,
   DATABASE_UNAVAILABLE,
+  adoptUnowned,
   dropIndexes,
   ignoreAlreadyExists,
   translate,
@@ -88,15 +89,7 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         await dropIndexes(Routes.collection, OBSOLETE_ROUTE_INDEXES);
       }),
 
-    adoptUnowned: (workspaceId) =>
-      translate(async () => {
-        const result = await Routes.updateMany(
-          { workspaceId: { $exists: false } },
-          { $set: { workspaceId } },
-          { timestamps: false },
-        ).exec();
-        return result.modifiedCount;
-      }),
+    adoptUnowned: (workspaceId) => translate(() => adoptUnowned(Routes.collection, workspaceId)),
 
     list: (workspaceId, { limit, afterDid, agentId }: DidRouteListQuery) =>
       translate(async () => {
