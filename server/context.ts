@@ -22,10 +22,37 @@ export interface Services {
  */
 export interface Caller {
   workspaceId: string;
-  actor: { kind: 'user' | 'api-key' | 'local'; id: string };
+  actor: { kind: 'user' | 'api-key' | 'publishable-key' | 'local'; id: string };
   permissions: ReadonlySet<Permission>;
   role?: Role;
   scopes?: readonly Scope[];
+  /**
+   * A publishable key's limits (it only has `sessions:start`): the agents it may start (null:
+   * any agent of the workspace), and no joining of existing rooms or naming of rooms/identities.
+   */
+  limits?: { agentIds: readonly string[] | null };
+}
+
+/** The person behind a dashboard session (not set for API keys). */
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/**
+ * Why a request that carried credentials has no caller: a key that is unknown or revoked, a
+ * publishable key used from an origin it does not list, or a workspace the person is not in.
+ */
+export type AuthFailure =
+  | { reason: 'invalid-key' | 'key-revoked' | 'origin-not-allowed'; message: string }
+  | { reason: 'workspace-not-found'; message: string; workspaceId: string };
+
+/** What authenticating a request gives: who (if anyone), in which workspace. */
+export interface Authentication {
+  caller: Caller | null;
+  user: SignedInUser | null;
+  failure: AuthFailure | null;
 }
 
 export interface Context {
@@ -33,10 +60,14 @@ export interface Context {
   logger: Logger;
   /** null: nobody signed in and no key; every procedure but the public ones answers UNAUTHORIZED. */
   caller: Caller | null;
+  /** The signed-in person, also when they have no workspace yet (account-level procedures). */
+  user: SignedInUser | null;
+  /** Why credentials that came with the request were refused (null when none came or they held). */
+  authFailure: AuthFailure | null;
 }
 
-/** Resolves a request's caller (a session cookie, an `Authorization: Bearer` key); null if none. */
-export type Authenticate = (req: IncomingMessage) => Promise<Caller | null>;
+/** Resolves a request's caller (a session cookie, an `Authorization: Bearer` key). */
+export type Authenticate = (req: IncomingMessage) => Promise<Authentication>;
 
 /**
  * The context without HTTP: what tests build for `createCaller`. Without `caller` it is the
@@ -46,11 +77,15 @@ export function createInnerContext(options: {
   services: Services;
   logger?: Logger;
   caller?: Caller | null;
+  user?: SignedInUser | null;
+  authFailure?: AuthFailure | null;
 }): Context {
   return {
     services: options.services,
     logger: options.logger ?? createLogger({ level: 'warn' }),
     caller: options.caller === undefined ? localOwnerCaller : options.caller,
+    user: options.user ?? null,
+    authFailure: options.authFailure ?? null,
   };
 }
 
@@ -63,9 +98,14 @@ export interface RequestContextSource {
 
 /** Per-request context for the HTTP adapter: each request's caller comes from `authenticate`. */
 export function contextFactory(source: RequestContextSource) {
-  return async ({ req }: { req: IncomingMessage }): Promise<Context> => ({
-    services: source.services,
-    logger: source.logger,
-    caller: await source.authenticate(req),
-  });
+  return async ({ req }: { req: IncomingMessage }): Promise<Context> => {
+    const { caller, user, failure } = await source.authenticate(req);
+    return {
+      services: source.services,
+      logger: source.logger,
+      caller,
+      user,
+      authFailure: failure,
+    };
+  };
 }

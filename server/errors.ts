@@ -62,6 +62,17 @@ export class ForbiddenError extends AppError {
     });
   }
 }
+/** A known caller refused for another reason than a permission (details say which). */
+export class RefusedError extends AppError {
+  readonly code = 'FORBIDDEN';
+}
+/**
+ * Over a rate or concurrency limit. The HTTP layer sends `Retry-After` from
+ * `details.retryAfterSeconds`.
+ */
+export class TooManyRequestsError extends AppError {
+  readonly code = 'TOO_MANY_REQUESTS';
+}
 
 /** A dependency is missing or down. The message is safe to show to users. */
 export class ServiceUnavailableError extends AppError {

@@ -27,4 +27,8 @@ export const localOwnerCaller: Caller = Object.freeze(
  * dashboard and API behave as before workspaces. Sign-in (sessions and API keys) replaces this
  * function in app.ts; nothing else changes.
  */
-export const authenticateAsLocalOwner: Authenticate = async () => localOwnerCaller;
+export const authenticateAsLocalOwner: Authenticate = async () => ({
+  caller: localOwnerCaller,
+  user: null,
+  failure: null,
+});

@@ -7,9 +7,11 @@ import type { Context } from './context.ts';
 import {
   AppError,
   ForbiddenError,
+  RefusedError,
   fromZodError,
   findZodError,
   GENERIC_INTERNAL_MESSAGE,
+  NotFoundError,
   UnauthorizedError,
 } from './errors.ts';
 
@@ -55,7 +57,11 @@ export function toTRPCError(error: unknown): TRPCError {
  * `signed-in` for anything any caller of the workspace may read.
  */
 export interface ProcedureMeta {
-  permission: Permission | 'signed-in';
+  /**
+   * `signed-in`: any caller of the workspace (person or key). `user`: a signed-in person, in a
+   * workspace or not (their account, their workspaces); keys are refused.
+   */
+  permission: Permission | 'signed-in' | 'user';
 }
 
 const t = initTRPC
@@ -94,16 +100,44 @@ const errorConversion = t.middleware(async ({ next, ctx, path, type }) => {
  * `ctx.caller` is never null.
  */
 const authorization = t.middleware(({ ctx, meta, next, path }) => {
-  if (!ctx.caller) throw new UnauthorizedError();
+  if (!ctx.caller) throw unauthenticated(ctx);
   const needed = meta?.permission;
-  if (needed === undefined) {
-    throw new Error(`procedure ${path} declares no permission (.meta({ permission }))`);
+  if (needed === undefined || needed === 'user') {
+    throw new Error(`procedure ${path} declares no workspace permission (.meta({ permission }))`);
   }
   if (needed !== 'signed-in' && !ctx.caller.permissions.has(needed)) {
     throw new ForbiddenError(needed);
   }
   return next({ ctx: { caller: ctx.caller } });
 });
+
+/** For account-level procedures: a signed-in person (sessions only, never a key). */
+const personAuthorization = t.middleware(({ ctx, meta, next, path }) => {
+  if (meta?.permission !== 'user') {
+    throw new Error(`procedure ${path} is a user procedure: declare .meta({ permission: 'user' })`);
+  }
+  if (!ctx.user) {
+    if (ctx.caller) {
+      throw new RefusedError('This is for people signed in to the dashboard, not API keys', {
+        details: { reason: 'people-only' },
+      });
+    }
+    throw unauthenticated(ctx);
+  }
+  return next({ ctx: { user: ctx.user } });
+});
+
+/** UNAUTHORIZED, saying why when credentials came and were refused. */
+function unauthenticated(ctx: Context): AppError {
+  const failure = ctx.authFailure;
+  if (!failure) return new UnauthorizedError();
+  if (failure.reason === 'workspace-not-found') {
+    return new NotFoundError(failure.message, {
+      details: { reason: 'not-found', resource: 'workspace', id: failure.workspaceId },
+    });
+  }
+  return new UnauthorizedError(failure.message, { details: { reason: failure.reason } });
+}
 
 export const router = t.router;
 /** For procedures anyone may call without signing in (listed in routers/access.test.ts). */
@@ -113,4 +147,6 @@ export const publicProcedure = t.procedure.use(errorConversion);
  * get `ctx.caller` and pass `ctx.caller.workspaceId` to the services.
  */
 export const workspaceProcedure = publicProcedure.use(authorization);
+/** For a signed-in person's own things (account, workspaces they belong to): `permission: 'user'`. */
+export const userProcedure = publicProcedure.use(personAuthorization);
 export const createCallerFactory = t.createCallerFactory;

@@ -68,6 +68,16 @@ export type ApiErrorDetails =
   | { reason: 'agent-in-use'; agentId: string; agentName: string | null; numbers: string[] }
   /** No signed-in user or key came with the request. */
   | { reason: 'unauthenticated' }
+  /** A key that is unknown or revoked, or a publishable key used from an origin it does not list. */
+  | { reason: 'invalid-key' | 'key-revoked' | 'origin-not-allowed' }
+  /** Something a key may not do whatever its scopes (account pages; a publishable key's limits). */
+  | { reason: 'people-only' | 'agent-not-allowed' | 'room-not-allowed' }
+  /** Too many requests: try again in `retryAfterSeconds` (also the `Retry-After` header). */
+  | {
+      reason: 'rate-limited' | 'too-many-sessions' | 'sign-in-locked';
+      retryAfterSeconds: number;
+      limit: number;
+    }
   /** The caller's role or scopes do not include `permission`, which the procedure needs. */
   | { reason: 'forbidden'; permission: Permission }
   /**
@@ -78,7 +88,12 @@ export type ApiErrorDetails =
   /** `session.start` into a room whose agent dispatch carries another agent or config. */
   | { reason: 'room-in-use'; roomName: string; agentName: string }
   /** What was looked for and not found, or is another workspace's: the two look the same. */
-  | { reason: 'not-found'; resource: 'agent' | 'route' | 'number'; id: string }
+  | {
+      reason: 'not-found';
+      resource:
+        'agent' | 'route' | 'number' | 'workspace' | 'member' | 'invitation' | 'key' | 'room';
+      id: string;
+    }
   /** A body or document over its limit. */
   | { reason: 'too-large'; limitBytes: number; actualBytes: number | null }
   /**

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildServices } from '../testing/builders.ts';
-import { localOwnerCaller } from '../identity.ts';
+import { authenticateAsLocalOwner } from '../identity.ts';
 import { loadEnv } from '../env.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter } from '../routers/_app.ts';
@@ -44,7 +44,7 @@ async function start(
   const logger = createMemoryLogger();
   const http = createHttpServer({
     router: appRouter,
-    context: { services: buildServices(), logger, authenticate: async () => localOwnerCaller },
+    context: { services: buildServices(), logger, authenticate: authenticateAsLocalOwner },
     logger,
     bodyLimitBytes: 64 * 1024,
     requestTimeoutMs: 5000,

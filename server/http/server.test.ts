@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildServices } from '../testing/builders.ts';
 import type { Services } from '../context.ts';
-import { localOwnerCaller } from '../identity.ts';
+import { authenticateAsLocalOwner } from '../identity.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter } from '../routers/_app.ts';
 import { createHttpServer, MAX_BATCH_SIZE, type HttpServer } from './server.ts';
@@ -30,7 +30,7 @@ async function start(
     context: {
       services: options.services ?? buildServices(),
       logger,
-      authenticate: async () => localOwnerCaller,
+      authenticate: authenticateAsLocalOwner,
     },
     logger,
     bodyLimitBytes: 64 * 1024,

@@ -168,7 +168,7 @@ describe('the HTTP context', () => {
       logger: createMemoryLogger(),
       authenticate: async (request) => {
         seen.push(request);
-        return seen.length === 1 ? alice : null;
+        return { caller: seen.length === 1 ? alice : null, user: null, failure: null };
       },
     });
     expect((await create({ req })).caller).toBe(alice);
