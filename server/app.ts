@@ -10,13 +10,20 @@ import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-stor
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from './adapters/unconfigured/sip-dispatch.unconfigured.ts';
+import { randomBytes } from 'node:crypto';
 import { createServices } from './compose.ts';
 import type { Services } from './context.ts';
 import { connectMongo, type MongoHandle } from './db/mongoose.ts';
 import type { Env } from './env.ts';
 import { requestGuardOptionsFromEnv } from './http/request-guard.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
-import { authenticateAsLocalOwner, LOCAL_WORKSPACE_ID } from './identity.ts';
+import { FIRST_WORKSPACE_ID } from './identity.ts';
+import { createAuthenticate } from './auth/authenticate.ts';
+import { createBetterAuthAccounts } from './auth/better-auth.ts';
+import { createSignInLockout } from './auth/lockout.ts';
+import { createMemoryApiKeyStore } from './adapters/memory/api-key-store.memory.ts';
+import { createMemoryWorkspaceStore } from './adapters/memory/workspace-store.memory.ts';
+import { DEVELOPMENT_OWNER } from './services/setup.service.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -30,6 +37,8 @@ export interface App {
   http: HttpServer;
   services: Services;
   storage: StorageKind;
+  /** Settles once the setup token is printed (fresh install) or the development owner exists. */
+  firstStart: Promise<void>;
   /** Graceful stop: in-flight requests finish, then the database connection closes. */
   close(): Promise<void>;
 }
@@ -43,7 +52,20 @@ interface Storage {
 /** The composition root: env → database → adapters → services → HTTP server. */
 export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): App {
   const storage = selectStorage(env, logger);
+  const baseURL = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  const accounts = createBetterAuthAccounts({
+    database: storage.mongo
+      ? { kind: 'mongodb', db: () => storage.mongo?.connection.db }
+      : { kind: 'memory' },
+    baseURL,
+    secret: env.AUTH_SECRET ?? developmentSecret(logger),
+    signInPerMinute: env.SIGN_IN_RATE_PER_MINUTE,
+    lockout: createSignInLockout(),
+    logger,
+  });
   const services = createServices({
+    accounts,
+    ...selectIdentityStores(storage),
     agentStore: storage.store,
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
@@ -58,13 +80,18 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
   });
   const http = createHttpServer({
     router: appRouter,
-    // TEMPORARY, until sign-in: every request is the owner of the local workspace (see
-    // identity.ts). Sign-in replaces `authenticate` with sessions and API keys; nothing else moves.
     context: {
       services,
       logger,
-      authenticate: authenticateAsLocalOwner,
+      authenticate: createAuthenticate({
+        accounts,
+        workspaces: services.workspaces,
+        keys: services.keys,
+      }),
+      developmentSignIn: env.DEV_SIGN_IN,
     },
+    accounts,
+    ...(env.DEV_SIGN_IN && { developmentSignInEmail: DEVELOPMENT_OWNER.email }),
     logger,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
@@ -74,10 +101,20 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     ...(env.LIVEKIT_URL !== undefined && { livekitUrl: env.LIVEKIT_URL }),
   });
 
+  const stored = storage.mongo?.ready.then(() => accounts.ensureIndexes()) ?? Promise.resolve();
+  const firstStart = stored
+    .then(() =>
+      env.DEV_SIGN_IN
+        ? developmentOwner(services, logger)
+        : announceSetup(services, baseURL, logger),
+    )
+    .catch((error: unknown) => logger.error('could not prepare sign-in', { error }));
+
   return {
     http,
     services,
     storage: storage.kind,
+    firstStart,
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
       await services.telephony.settled();
@@ -96,7 +133,7 @@ function selectStorage(env: Env, logger: Logger): Storage {
     const store = createMongooseAgentStore(mongo.connection);
     mongo.ready
       .then(() => store.ensureIndexes())
-      .then(() => adopt('agents', () => store.adoptUnowned(LOCAL_WORKSPACE_ID), logger))
+      .then(() => adopt('agents', () => store.adoptUnowned(FIRST_WORKSPACE_ID), logger))
       .catch((error: unknown) => logger.error('could not create indexes', { error }));
     return { kind: 'mongodb', store, mongo };
   }
@@ -142,7 +179,7 @@ function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
     const store = createMongooseDidRouteStore(storage.mongo.connection);
     storage.mongo.ready
       .then(() => store.ensureIndexes())
-      .then(() => adopt('routes', () => store.adoptUnowned(LOCAL_WORKSPACE_ID), logger))
+      .then(() => adopt('routes', () => store.adoptUnowned(FIRST_WORKSPACE_ID), logger))
       .catch((error: unknown) => logger.error('could not create route indexes', { error }));
     return store;
   }
@@ -175,13 +212,48 @@ async function adopt(what: string, adoptUnowned: () => Promise<number>, logger: 
     const adopted = await adoptUnowned();
     if (adopted > 0) {
       logger.info(`adopted ${adopted} ${what} stored before workspaces into the local workspace`, {
-        workspaceId: LOCAL_WORKSPACE_ID,
+        workspaceId: FIRST_WORKSPACE_ID,
         adopted,
       });
     }
   } catch (error) {
     logger.error(`could not adopt ${what} stored before workspaces`, { error });
   }
+}
+
+/**
+ * Workspaces, members, invitations and keys beside the agents. TEMPORARY: in memory until the
+ * Mongoose adapters land.
+ */
+function selectIdentityStores(_storage: Storage) {
+  return { workspaceStore: createMemoryWorkspaceStore(), keyStore: createMemoryApiKeyStore() };
+}
+
+/**
+ * Without AUTH_SECRET (development and tests only: production refuses to start) cookies are
+ * signed with a secret made at start, so sessions end when the process does.
+ */
+function developmentSecret(logger: Logger): string {
+  logger.warn('AUTH_SECRET is not set: sessions end when the server stops (set it to keep them)');
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * A fresh install (nobody in any workspace) is claimed with a one-time token printed here; the
+ * dashboard's setup page asks for it. `npm run admin -- create-owner` is the other way in.
+ */
+async function announceSetup(services: Services, baseURL: string, logger: Logger) {
+  const token = await services.setup.issueToken();
+  if (!token) return;
+  logger.warn(
+    `*** First start: open ${baseURL}/setup and enter the setup token ${token} to create the first owner (or run \`npm run admin -- create-owner\`). ***`,
+    { setupToken: token },
+  );
+}
+
+async function developmentOwner(services: Services, logger: Logger) {
+  const user = await services.setup.ensureDevelopmentOwner();
+  logger.info(`development sign-in: the dashboard signs you in as ${user.email}`);
 }
 
 /** Without persistence the process is still ready to answer (with SERVICE_UNAVAILABLE). */

@@ -1,14 +1,20 @@
 import type { StorageKind } from '../shared/system.schema.ts';
 import type { Services } from './context.ts';
 import type { Logger } from './logger.ts';
+import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
+import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
+import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
+import { createApiKeyService } from './services/api-key.service.ts';
 import { createSessionService } from './services/session.service.ts';
+import { createSetupService } from './services/setup.service.ts';
 import { createSystemService } from './services/system.service.ts';
 import { createRouteReferences, createTelephonyService } from './services/telephony.service.ts';
+import { createWorkspaceService } from './services/workspace.service.ts';
 
 /** The adapters chosen for each port, and the settings the services read. */
 export interface ServiceWiring {
@@ -16,6 +22,12 @@ export interface ServiceWiring {
   agentStore: AgentStore;
   /** Where phone-number routes live (beside the agents). */
   routeStore: DidRouteStore;
+  /** Workspaces, members and invitations. */
+  workspaceStore: WorkspaceStore;
+  /** API keys (hashes only). */
+  keyStore: ApiKeyStore;
+  /** People's accounts and dashboard sessions (better-auth). */
+  accounts: Accounts;
   /** LiveKit's room and dispatch API, for `session.start`. */
   rooms: LiveKitRooms;
   /** LiveKit's SIP API, for telephony. */
@@ -48,8 +60,22 @@ export function createServices(wiring: ServiceWiring): Services {
     references: createRouteReferences(wiring.routeStore),
     ...logger,
   });
+  const workspaces = createWorkspaceService({
+    store: wiring.workspaceStore,
+    accounts: wiring.accounts,
+    ...logger,
+  });
   return {
+    accounts: wiring.accounts,
     agents,
+    keys: createApiKeyService({ store: wiring.keyStore, agents }),
+    setup: createSetupService({
+      store: wiring.workspaceStore,
+      workspaces,
+      accounts: wiring.accounts,
+      ...logger,
+    }),
+    workspaces,
     session: createSessionService({
       agents,
       rooms: wiring.rooms,

@@ -2,14 +2,22 @@ import type { IncomingMessage } from 'node:http';
 import type { Permission, Role, Scope } from '../shared/auth.schema.ts';
 import { localOwnerCaller } from './identity.ts';
 import { createLogger, type Logger } from './logger.ts';
+import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentService } from './services/agent.service.ts';
+import type { ApiKeyService } from './services/api-key.service.ts';
+import type { SetupService } from './services/setup.service.ts';
+import type { WorkspaceService } from './services/workspace.service.ts';
 import type { SessionService } from './services/session.service.ts';
 import type { SystemService } from './services/system.service.ts';
 import type { TelephonyService } from './services/telephony.service.ts';
 
 /** Everything procedures may call. Built once by `main.ts` (or by a test) and shared by requests. */
 export interface Services {
+  accounts: Accounts;
   agents: AgentService;
+  keys: ApiKeyService;
+  setup: SetupService;
+  workspaces: WorkspaceService;
   session: SessionService;
   system: SystemService;
   telephony: TelephonyService;
@@ -46,7 +54,8 @@ export interface SignedInUser {
  */
 export type AuthFailure =
   | { reason: 'invalid-key' | 'key-revoked' | 'origin-not-allowed'; message: string }
-  | { reason: 'workspace-not-found'; message: string; workspaceId: string };
+  | { reason: 'workspace-not-found'; message: string; workspaceId: string }
+  | { reason: 'no-workspace'; message: string };
 
 /** What authenticating a request gives: who (if anyone), in which workspace. */
 export interface Authentication {
@@ -64,6 +73,8 @@ export interface Context {
   user: SignedInUser | null;
   /** Why credentials that came with the request were refused (null when none came or they held). */
   authFailure: AuthFailure | null;
+  /** Whether `POST /api/dev/sign-in` signs the development owner in (`npm run dev`, loopback). */
+  developmentSignIn: boolean;
 }
 
 /** Resolves a request's caller (a session cookie, an `Authorization: Bearer` key). */
@@ -86,6 +97,7 @@ export function createInnerContext(options: {
     caller: options.caller === undefined ? localOwnerCaller : options.caller,
     user: options.user ?? null,
     authFailure: options.authFailure ?? null,
+    developmentSignIn: false,
   };
 }
 
@@ -94,6 +106,7 @@ export interface RequestContextSource {
   services: Services;
   logger: Logger;
   authenticate: Authenticate;
+  developmentSignIn?: boolean;
 }
 
 /** Per-request context for the HTTP adapter: each request's caller comes from `authenticate`. */
@@ -106,6 +119,7 @@ export function contextFactory(source: RequestContextSource) {
       caller,
       user,
       authFailure: failure,
+      developmentSignIn: source.developmentSignIn ?? false,
     };
   };
 }

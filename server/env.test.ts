@@ -11,6 +11,8 @@ function problemsOf(source: Record<string, string>): string[] {
   throw new Error('expected the environment to be rejected');
 }
 
+const SECRET = 'a-test-secret-of-at-least-32-characters';
+
 describe('loadEnv', () => {
   test('an empty environment gives the documented defaults', () => {
     const env = loadEnv({});
@@ -96,8 +98,27 @@ describe('loadEnv', () => {
     ]);
   });
 
+  test('production needs AUTH_SECRET, of 32 characters at least', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'AUTH_SECRET must be set in production: 32+ random characters that sign session cookies (e.g. `openssl rand -base64 32`)',
+    ]);
+    expect(problemsOf({ AUTH_SECRET: 'short' })).toEqual([
+      'AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)',
+    ]);
+    expect(loadEnv({ NODE_ENV: 'production', AUTH_SECRET: SECRET }).AUTH_SECRET).toBe(SECRET);
+  });
+
+  test('DEV_SIGN_IN only outside production and on a loopback HOST', () => {
+    expect(loadEnv({ DEV_SIGN_IN: 'true' }).DEV_SIGN_IN).toBe(true);
+    expect(loadEnv({}).DEV_SIGN_IN).toBe(false);
+    expect(problemsOf({ DEV_SIGN_IN: 'true', HOST: '0.0.0.0' })).toHaveLength(1);
+    expect(
+      problemsOf({ DEV_SIGN_IN: 'true', NODE_ENV: 'production', AUTH_SECRET: SECRET }),
+    ).toHaveLength(1);
+  });
+
   test('production on a non-loopback HOST needs PUBLIC_URL or ALLOWED_HOSTS', () => {
-    expect(problemsOf({ NODE_ENV: 'production', HOST: '0.0.0.0' })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', HOST: '0.0.0.0', AUTH_SECRET: SECRET })).toEqual([
       'PUBLIC_URL or ALLOWED_HOSTS must be set in production when HOST (0.0.0.0) is not a loopback address: requests are answered only for known host names (e.g. PUBLIC_URL=https://switchboard.example.com)',
     ]);
     const fine = [
@@ -107,7 +128,12 @@ describe('loadEnv', () => {
       { NODE_ENV: 'production', HOST: '::1' },
       { NODE_ENV: 'development', HOST: '0.0.0.0' },
     ];
-    for (const source of fine) expect(() => loadEnv(source), JSON.stringify(source)).not.toThrow();
+    for (const source of fine) {
+      expect(
+        () => loadEnv({ ...source, AUTH_SECRET: SECRET }),
+        JSON.stringify(source),
+      ).not.toThrow();
+    }
   });
 
   test('the EnvError message lists one line per problem', () => {

@@ -125,6 +125,20 @@ export const envSchema = z
     BODY_LIMIT_BYTES: intFromString('BODY_LIMIT_BYTES', 1024, 16 * 1024 * 1024, 1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: intFromString('SHUTDOWN_TIMEOUT_MS', 0, 120_000, 10_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Signs dashboard session cookies: 32+ random characters; required in production. */
+    AUTH_SECRET: optionalString.pipe(
+      z
+        .string()
+        .min(32, 'AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+        .optional(),
+    ),
+    /** Sign-in attempts per client address per minute (each account also locks after 5 failures). */
+    SIGN_IN_RATE_PER_MINUTE: intFromString('SIGN_IN_RATE_PER_MINUTE', 1, 10_000, 10),
+    /** `npm run dev` sets it: POST /api/dev/sign-in signs the development owner in (loopback only). */
+    DEV_SIGN_IN: z
+      .enum(['true', 'false', ''])
+      .optional()
+      .transform((value) => value === 'true'),
   })
   .superRefine((env, ctx) => {
     const livekit = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
@@ -135,6 +149,21 @@ export const envSchema = z
         path: ['LIVEKIT_URL'],
         message:
           'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.AUTH_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message:
+          'AUTH_SECRET must be set in production: 32+ random characters that sign session cookies (e.g. `openssl rand -base64 32`)',
+      });
+    }
+    if (env.DEV_SIGN_IN && (env.NODE_ENV === 'production' || !isLoopbackAddress(env.HOST))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEV_SIGN_IN'],
+        message: `DEV_SIGN_IN signs anyone who reaches the server in as its development owner: only outside production, with HOST a loopback address (HOST is ${env.HOST})`,
       });
     }
     // Reachable from other machines with no known name, every request would be refused (only

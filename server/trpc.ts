@@ -136,6 +136,9 @@ function unauthenticated(ctx: Context): AppError {
       details: { reason: 'not-found', resource: 'workspace', id: failure.workspaceId },
     });
   }
+  if (failure.reason === 'no-workspace') {
+    return new RefusedError(failure.message, { details: { reason: 'no-workspace' } });
+  }
   return new UnauthorizedError(failure.message, { details: { reason: failure.reason } });
 }
 

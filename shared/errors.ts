@@ -72,6 +72,14 @@ export type ApiErrorDetails =
   | { reason: 'invalid-key' | 'key-revoked' | 'origin-not-allowed' }
   /** Something a key may not do whatever its scopes (account pages; a publishable key's limits). */
   | { reason: 'people-only' | 'agent-not-allowed' | 'room-not-allowed' }
+  /** A workspace keeps one owner at least. */
+  | { reason: 'last-owner'; userId: string }
+  /** An invitation opened by an account with another e-mail than the invited one. */
+  | { reason: 'wrong-account'; email: string }
+  /** Signed in, but not a member of any workspace yet (create one, or accept an invitation). */
+  | { reason: 'no-workspace' }
+  /** First start: a wrong setup token, or setup was done already. */
+  | { reason: 'setup-token' | 'setup-done' }
   /** Too many requests: try again in `retryAfterSeconds` (also the `Retry-After` header). */
   | {
       reason: 'rate-limited' | 'too-many-sessions' | 'sign-in-locked';

@@ -80,3 +80,53 @@ export const apiKeySchema = z.object({
   revokedAt: z.string().nullable(),
 });
 export type ApiKey = z.output<typeof apiKeySchema>;
+
+// ---- Procedure inputs -------------------------------------------------------------------------
+
+export const workspaceCreateInputSchema = z.object({ name: workspaceNameSchema });
+export const workspaceRenameInputSchema = z.object({ name: workspaceNameSchema });
+export const memberSetRoleInputSchema = z.object({
+  userId: z.string().min(1).max(64),
+  role: roleSchema,
+});
+export const memberRemoveInputSchema = z.object({ userId: z.string().min(1).max(64) });
+export const invitationCreateInputSchema = z.object({ email: emailSchema, role: roleSchema });
+export const invitationRevokeInputSchema = z.object({ id: z.string().min(1).max(64) });
+export const invitationTokenInputSchema = z.object({ token: invitationTokenSchema });
+export const invitationAcceptInputSchema = z.object({
+  token: invitationTokenSchema,
+  /** Only when the invited e-mail has no account yet: the account to create. */
+  newAccount: z.object({ name: personNameSchema, password: passwordSchema }).optional(),
+});
+
+export const MAX_KEY_ORIGINS = 20;
+export const MAX_KEY_AGENTS = 50;
+export const keyNameSchema = z.string().trim().min(1).max(80);
+export const keyCreateInputSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('secret'),
+    name: keyNameSchema,
+    scopes: z.array(permissionSchema).min(1).max(permissionSchema.options.length),
+  }),
+  z.object({
+    kind: z.literal('publishable'),
+    name: keyNameSchema,
+    origins: z.array(originSchema).min(1).max(MAX_KEY_ORIGINS),
+    /** null: every agent of the workspace. */
+    agentIds: z
+      .array(z.string().regex(/^[0-9a-f]{24}$/))
+      .min(1)
+      .max(MAX_KEY_AGENTS)
+      .nullable(),
+  }),
+]);
+export type KeyCreateInput = z.input<typeof keyCreateInputSchema>;
+export const keyRevokeInputSchema = z.object({ id: z.string().min(1).max(64) });
+
+export const setupClaimInputSchema = z.object({
+  token: z.string().min(1).max(200),
+  email: emailSchema,
+  name: personNameSchema,
+  password: passwordSchema,
+  workspaceName: workspaceNameSchema,
+});

@@ -35,7 +35,7 @@ import {
   AGENTS_LIST_INDEX,
 } from '../../server/adapters/mongoose/agent.model.ts';
 import { loadEnv } from '../../server/env.ts';
-import { LOCAL_WORKSPACE_ID } from '../../server/identity.ts';
+import { FIRST_WORKSPACE_ID } from '../../server/identity.ts';
 import { createLogger } from '../../server/logger.ts';
 import { encodeCursor } from '../../server/services/agent.service.ts';
 import { startFerretDB, startLiveKit } from '../lib/processes.ts';
@@ -256,7 +256,7 @@ async function startBaseline(
   const objectId = (hex: string | null) => new mongoose.Types.ObjectId(hex ?? '');
   // As the adapter reads: by `_id` alone, the workspace and deletion checked in code.
   const live = <T extends { deletedAt?: Date | null; workspaceId?: string }>(doc: T | null) =>
-    doc && doc.deletedAt == null && doc.workspaceId === LOCAL_WORKSPACE_ID ? doc : null;
+    doc && doc.deletedAt == null && doc.workspaceId === FIRST_WORKSPACE_ID ? doc : null;
 
   const routes: Record<string, (url: URL, body: string) => Promise<unknown>> = {
     '/get': async (url) =>
@@ -265,7 +265,7 @@ async function startBaseline(
       agents.findOne({ _id: objectId(url.searchParams.get('id')), deletedAt: null }),
     '/list': async (url) => {
       const after = url.searchParams.get('after')?.split('.');
-      const filter: Record<string, unknown> = { workspaceId: LOCAL_WORKSPACE_ID, deletedAt: null };
+      const filter: Record<string, unknown> = { workspaceId: FIRST_WORKSPACE_ID, deletedAt: null };
       if (after) {
         const createdAt = new Date(Number(after[0]));
         filter.$or = [
@@ -363,7 +363,7 @@ async function insertAgents(raw: Connection, count: number, say: (line: string) 
     const docs = Array.from({ length: size }, (_, i) => {
       const at = new Date(oldest + (done + i) * 1000);
       return {
-        workspaceId: LOCAL_WORKSPACE_ID,
+        workspaceId: FIRST_WORKSPACE_ID,
         name: `Agent ${done + i + 1}`,
         description: 'Seeded by npm run bench',
         config: BENCH_CONFIG,
@@ -398,7 +398,7 @@ async function sampleIds(raw: Connection, size: number): Promise<string[]> {
 async function positionAt(raw: Connection, index: number) {
   const [doc] = await raw
     .db!.collection<{ _id: mongoose.Types.ObjectId; createdAt: Date }>(AGENTS_COLLECTION)
-    .find({ workspaceId: LOCAL_WORKSPACE_ID, deletedAt: null }, { projection: { createdAt: 1 } })
+    .find({ workspaceId: FIRST_WORKSPACE_ID, deletedAt: null }, { projection: { createdAt: 1 } })
     .sort({ createdAt: -1, _id: -1 })
     .skip(index)
     .limit(1)

@@ -327,6 +327,7 @@ describe('the Host allow-list (DNS rebinding)', () => {
       requestGuardOptionsFromEnv(
         loadEnv({
           NODE_ENV: 'production',
+          AUTH_SECRET: 'a-test-secret-of-at-least-32-characters',
           HOST: '0.0.0.0',
           PUBLIC_URL: 'https://switchboard.example.com',
           ALLOWED_HOSTS: 'switchboard.internal, 10.0.0.5:4000',
@@ -442,7 +443,14 @@ describe('host names', () => {
     ]);
     expect(['0.0.0.0', '::', '10.0.0.5'].map(isLoopbackAddress)).toEqual([false, false, false]);
     const options = (NODE_ENV: string, HOST: string) =>
-      requestGuardOptionsFromEnv(loadEnv({ NODE_ENV, HOST, PUBLIC_URL: 'https://sb.example' }));
+      requestGuardOptionsFromEnv(
+        loadEnv({
+          NODE_ENV,
+          HOST,
+          PUBLIC_URL: 'https://sb.example',
+          AUTH_SECRET: 'a-test-secret-of-at-least-32-characters',
+        }),
+      );
     expect(options('production', '127.0.0.1')).toMatchObject({
       allowLoopbackHosts: true,
       allowLoopbackOrigins: false,

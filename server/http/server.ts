@@ -5,12 +5,17 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { ApiErrorData, ApiErrorDetails } from '../../shared/errors.ts';
 import { contextFactory, type RequestContextSource } from '../context.ts';
 import type { Logger } from '../logger.ts';
+import type { Accounts } from '../ports/accounts.port.ts';
 import type { AppRouter } from '../routers/_app.ts';
 import { createRequestGuard, type RequestGuardOptions } from './request-guard.ts';
 import { API_HEADERS, documentHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
 
 export const TRPC_PREFIX = '/trpc/';
+/** Sign-in, sessions (better-auth) and the development sign-in. */
+export const API_PREFIX = '/api/';
+/** Sign-in bodies are a few hundred bytes; better-auth buffers them, so they are capped early. */
+const AUTH_BODY_LIMIT_BYTES = 16 * 1024;
 /** Calls in one batched request; the client's batch link uses the same number. */
 export const MAX_BATCH_SIZE = 20;
 /** tRPC serves queries with GET and mutations with POST; anything else is a 405. */
@@ -38,6 +43,10 @@ export interface HttpServerOptions {
   guard?: RequestGuardOptions;
   /** The LiveKit server the dashboard's calls connect to, for its Content-Security-Policy. */
   livekitUrl?: string;
+  /** Sign-in and sessions under `/api/auth/*` (better-auth); without it those paths are 404. */
+  accounts?: Pick<Accounts, 'handle' | 'signInForDevelopment'>;
+  /** `POST /api/dev/sign-in` signs this e-mail in (`npm run dev` on loopback only). */
+  developmentSignInEmail?: string;
 }
 
 /** Probes (load balancers, Kubernetes) often send the pod's IP as Host: these answer any Host. */
@@ -66,8 +75,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (stopping) res.setHeader('connection', 'close');
     const isTrpc = url.pathname.startsWith(TRPC_PREFIX);
+    const isApi = url.pathname.startsWith(API_PREFIX);
     // Set before anything answers, tRPC included (its adapter keeps headers already set).
-    setHeaders(res, isTrpc || PROBE_PATHS.has(url.pathname) ? API_HEADERS : pageHeaders);
+    setHeaders(res, isTrpc || isApi || PROBE_PATHS.has(url.pathname) ? API_HEADERS : pageHeaders);
 
     if (!PROBE_PATHS.has(url.pathname)) {
       const refused = guard.checkHost(req.headers);
@@ -141,7 +151,43 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
 
+    if (isApi) return handleApi(req, res, url);
+
     if (serveStatic) return serveStatic(req, res, url.pathname);
+    sendJson(res, 404, { error: 'Not found' });
+  };
+
+  /** `/api/*`: the same Host, Origin and JSON checks as tRPC mutations, then better-auth. */
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      return sendJson(res, 405, { error: `${req.method} is not supported here` });
+    }
+    if (req.method === 'POST') {
+      const refused = guard.checkMutation(req.headers);
+      if (refused) {
+        logger.info('request refused', { reason: refused.code, path: url.pathname });
+        return sendJson(res, refused.httpStatus, { code: refused.code, message: refused.message });
+      }
+      const declared = req.headers['content-length'];
+      if (declared === undefined) {
+        return sendJson(res, 411, { code: 'LENGTH_REQUIRED', message: 'Send a Content-Length' });
+      }
+      if (Number(declared) > AUTH_BODY_LIMIT_BYTES) {
+        return rejectTooLarge(req, res, url, AUTH_BODY_LIMIT_BYTES, Number(declared));
+      }
+    }
+    const { accounts } = options;
+    if (url.pathname === '/api/dev/sign-in' && options.developmentSignInEmail && accounts) {
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        return sendJson(res, 405, { error: 'POST to sign in' });
+      }
+      req.resume();
+      const signedIn = await accounts.signInForDevelopment(options.developmentSignInEmail, res);
+      return sendJson(res, signedIn ? 200 : 503, { signedIn });
+    }
+    if (accounts && (await accounts.handle(req, res))) return;
     sendJson(res, 404, { error: 'Not found' });
   };
 

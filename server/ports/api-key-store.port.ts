@@ -15,7 +15,7 @@ export interface ApiKeyRecord {
   origins: string[];
   /** null: every agent of the workspace. */
   agentIds: string[] | null;
-  /** Who created it: `user:<id>` or `api-key:<id>` or `admin-cli`. */
+  /** Who created it, as the keys page names them (an e-mail, a key's start, `npm run admin`). */
   createdBy: string;
   createdAt: Date;
   lastUsedAt: Date | null;

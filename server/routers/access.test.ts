@@ -11,7 +11,7 @@ import type { ApiErrorDetails } from '../../shared/errors.ts';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { contextFactory, createInnerContext, type Caller } from '../context.ts';
-import { localOwnerCaller, LOCAL_WORKSPACE_ID } from '../identity.ts';
+import { localOwnerCaller, FIRST_WORKSPACE_ID } from '../identity.ts';
 import { createMemoryLogger } from '../logger.ts';
 import {
   buildAgentInput,
@@ -26,7 +26,19 @@ import type { ProcedureMeta } from '../trpc.ts';
 import { appRouter, type AppRouter } from './_app.ts';
 
 /** Procedures anyone may call without signing in. Adding one here is a decision: say why. */
-const PUBLIC_PROCEDURES: readonly string[] = [];
+const PUBLIC_PROCEDURES: readonly string[] = [
+  // Whether setup is open, for the sign-in page (a boolean; nothing else).
+  'setup.status',
+  // Useless without the one-time token the server printed at its first start.
+  'setup.claim',
+  // The invitation link's token is the credential; the account may not exist yet.
+  'invitations.preview',
+  'invitations.accept',
+];
+
+/** Procedures for a signed-in person whatever their workspace (`permission: 'user'`). */
+const userProcedures = () =>
+  procedures.filter(({ meta }) => meta?.permission === 'user').map(({ path }) => path);
 
 /** Every procedure of the app, by dotted path (tRPC keeps them flat in `_def.procedures`). */
 const procedures = Object.entries(
@@ -55,7 +67,13 @@ describe('every procedure declares who may call it', () => {
 
   test('each declared permission is one of shared/auth.schema.ts (or signed-in)', () => {
     for (const { meta } of procedures) {
-      if (meta?.permission === undefined || meta.permission === 'signed-in') continue;
+      if (
+        meta?.permission === undefined ||
+        meta.permission === 'signed-in' ||
+        meta.permission === 'user'
+      ) {
+        continue;
+      }
       expect(Object.keys(PERMISSIONS)).toContain(meta.permission);
     }
   });
@@ -71,7 +89,7 @@ describe('every procedure declares who may call it', () => {
   );
 
   const matrix = procedures.flatMap(({ path, meta }) =>
-    meta && meta.permission !== 'signed-in'
+    meta && meta.permission !== 'signed-in' && meta.permission !== 'user'
       ? roleSchema.options.map((role) => ({
           path,
           role,
@@ -99,6 +117,24 @@ describe('every procedure declares who may call it', () => {
       }
     },
   );
+
+  test('the account procedures are for signed-in people only: never keys, never anonymous', async () => {
+    expect(userProcedures()).toEqual(['account.me', 'workspaces.create']);
+    const { as } = buildCaller();
+    const key: Caller = {
+      workspaceId: WORKSPACE_A,
+      actor: { kind: 'api-key', id: 'key_1' },
+      scopes: ['members:admin'],
+      permissions: new Set(Object.keys(PERMISSIONS) as Permission[]),
+    };
+    for (const path of userProcedures()) {
+      const asKey = await trpcError(() => callByPath(as(key), path, { name: 'X' }));
+      expect(asKey.code).toBe('FORBIDDEN');
+      expect(detailsOf(asKey)).toEqual({ reason: 'people-only' });
+      const anonymous = await trpcError(() => callByPath(as(null), path, { name: 'X' }));
+      expect(anonymous.code).toBe('UNAUTHORIZED');
+    }
+  });
 
   test('a signed-in procedure (system.info) answers every role', async () => {
     const { as } = buildCaller();
@@ -178,12 +214,12 @@ describe('the HTTP context', () => {
 
   test('until sign-in, the app resolves everyone to the owner of the local workspace', () => {
     expect(localOwnerCaller).toMatchObject({
-      workspaceId: LOCAL_WORKSPACE_ID,
+      workspaceId: FIRST_WORKSPACE_ID,
       actor: { kind: 'local', id: 'local' },
       role: 'owner',
     });
     expect([...localOwnerCaller.permissions].sort()).toEqual(Object.keys(PERMISSIONS).sort());
-    expect(LOCAL_WORKSPACE_ID).toMatch(/^[0-9a-f]{24}$/);
+    expect(FIRST_WORKSPACE_ID).toMatch(/^[0-9a-f]{24}$/);
   });
 });
 

@@ -1,15 +1,21 @@
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
+import { createMemoryApiKeyStore } from '../adapters/memory/api-key-store.memory.ts';
+import { createMemoryWorkspaceStore } from '../adapters/memory/workspace-store.memory.ts';
+import { createMemoryAccounts } from '../auth/memory-accounts.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from '../compose.ts';
 import { createInnerContext, type Caller, type Services } from '../context.ts';
-import { callerWithRole, LOCAL_WORKSPACE_ID, localOwnerCaller } from '../identity.ts';
-import { createMemoryLogger, type Logger } from '../logger.ts';
+import { callerWithRole, FIRST_WORKSPACE_ID, localOwnerCaller } from '../identity.ts';
+import { createLogger, createMemoryLogger, type Logger } from '../logger.ts';
+import type { Accounts } from '../ports/accounts.port.ts';
+import type { ApiKeyStore } from '../ports/api-key-store.port.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
+import type { WorkspaceStore } from '../ports/workspace-store.port.ts';
 import { createCaller } from '../routers/_app.ts';
 import type { AgentCreateInput } from '../../shared/agent.schema.ts';
 import type { Role } from '../../shared/auth.schema.ts';
@@ -33,6 +39,12 @@ export interface BuildServicesOptions {
   sipTrunkId?: string;
   /** The name of the trunk telephony keeps (tests sharing a LiveKit use one each). */
   managedTrunkName?: string;
+  /** Workspaces, members, invitations; in memory unless given. */
+  workspaceStore?: WorkspaceStore;
+  /** API keys; in memory unless given. */
+  keyStore?: ApiKeyStore;
+  /** Accounts and sessions; better-auth in memory unless given. */
+  accounts?: Accounts;
 }
 
 /** Services wired as the app wires them, over in-memory stores and unconfigured LiveKit by default. */
@@ -40,6 +52,11 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
   return createServices({
     agentStore: options.store ?? createMemoryAgentStore(),
     routeStore: options.routes ?? createMemoryDidRouteStore(),
+    workspaceStore: options.workspaceStore ?? createMemoryWorkspaceStore(),
+    keyStore: options.keyStore ?? createMemoryApiKeyStore(),
+    accounts:
+      options.accounts ??
+      createMemoryAccounts({ logger: options.logger ?? createLogger({ level: 'warn' }) }),
     rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
     sip: options.sip ?? createUnconfiguredSip(),
     storage: options.storage ?? 'memory',
@@ -54,7 +71,7 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
 }
 
 /** The workspace services called directly in tests act in (the local one, as the app's). */
-export const TEST_WORKSPACE_ID = LOCAL_WORKSPACE_ID;
+export const TEST_WORKSPACE_ID = FIRST_WORKSPACE_ID;
 
 /** Two workspaces for isolation tests: nothing of one may be seen or changed from the other. */
 export const WORKSPACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaa';
