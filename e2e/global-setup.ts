@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { setupLiveKit, setupMongo, setupRedis } from '../scripts/testing/global-setup.ts';
-import { assertBuilt, startBuiltApp } from './support/built-app.ts';
+import { assertBuilt } from './support/built-app.ts';
 import { CHROMIUM_ARGS, type E2eContext } from './support/context.ts';
+import { startSignedInApp } from './support/sign-in.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'e2e/screenshots');
@@ -41,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const databaseUri = withDatabase(mongoUri, `t_e2e_${randomBytes(4).toString('hex')}`);
     const agentName = `sb-e2e-${randomBytes(4).toString('hex')}`;
 
-    const app = await startBuiltApp({
+    const { app, owner, apiKey } = await startSignedInApp({
       NODE_ENV: 'production',
       MONGODB_URI: databaseUri,
       LIVEKIT_URL: livekit.url,
@@ -61,6 +62,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       agentName,
       livekit,
       screenshotsDir: SCREENSHOTS_DIR,
+      owner,
+      apiKey,
     };
     project.provide('e2e', context);
     process.stdout.write(

@@ -14,7 +14,7 @@ import {
   screenshot,
   uniqueName,
 } from './support/browser.ts';
-import { startBuiltApp } from './support/built-app.ts';
+import { startSignedInApp } from './support/sign-in.ts';
 
 let browser: Browser;
 const api = apiClient();
@@ -432,11 +432,11 @@ describe('phone numbers', () => {
 
   test('without LiveKit a number is still saved, marked "Sync error", and says why when opened', async () => {
     // The built app as a developer runs it with nothing configured: in-memory store, no LiveKit.
-    const bare = await startBuiltApp({ NODE_ENV: 'development' });
-    const bareApi = apiClient(bare.baseUrl);
+    const { app: bare, owner, apiKey } = await startSignedInApp({ NODE_ENV: 'development' });
+    const bareApi = apiClient(bare.baseUrl, apiKey);
     const agent = await bareApi.agents.create.mutate({ name: uniqueName('Offline') });
     const number = freshNumber();
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(browser, DESKTOP, { session: owner.cookie });
     try {
       await page.goto(`${bare.baseUrl}/phone-numbers`);
       await page.getByText('LiveKit is not configured on this server').waitFor();

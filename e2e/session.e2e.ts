@@ -20,7 +20,7 @@ import {
   screenshot,
   uniqueName,
 } from './support/browser.ts';
-import { startBuiltApp } from './support/built-app.ts';
+import { startSignedInApp } from './support/sign-in.ts';
 
 let browser: Browser;
 let worker: TestWorker;
@@ -240,15 +240,17 @@ describe('talking to an agent', () => {
     // The same LiveKit, but an AGENT_NAME no worker registers: the dispatch reaches nobody.
     const { livekit } = e2eContext();
     const agentName = `sb-e2e-nobody-${Math.random().toString(36).slice(2, 8)}`;
-    const app = await startBuiltApp({
+    const { app, owner, apiKey } = await startSignedInApp({
       NODE_ENV: 'development',
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: livekit.apiKey,
       LIVEKIT_API_SECRET: livekit.apiSecret,
       AGENT_NAME: agentName,
     });
-    const agent = await apiClient(app.baseUrl).agents.create.mutate({ name: uniqueName('Alone') });
-    const { context, page } = await openPage(browser);
+    const agent = await apiClient(app.baseUrl, apiKey).agents.create.mutate({
+      name: uniqueName('Alone'),
+    });
+    const { context, page } = await openPage(browser, DESKTOP, { session: owner.cookie });
     try {
       await page.goto(`${app.baseUrl}/agents/${agent.id}`);
       await startCall(page);

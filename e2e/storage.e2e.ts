@@ -3,7 +3,8 @@
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startBuiltApp, type BuiltApp } from './support/built-app.ts';
+import { startSignedInApp, type E2eAccount } from './support/sign-in.ts';
+import type { BuiltApp } from './support/built-app.ts';
 import {
   connectBrowser,
   DESKTOP,
@@ -16,14 +17,19 @@ import {
 let browser: Browser;
 let inMemory: BuiltApp;
 let unconfigured: BuiltApp;
+let inMemoryOwner: E2eAccount;
+let unconfiguredOwner: E2eAccount;
 
 beforeAll(async () => {
   // No MONGODB_URI, no LiveKit: what `npm start` does on a laptop with nothing else running.
-  [browser, inMemory, unconfigured] = await Promise.all([
+  const [connected, memoryApp, unconfiguredApp] = await Promise.all([
     connectBrowser(),
-    startBuiltApp({ NODE_ENV: 'development' }),
-    startBuiltApp({ NODE_ENV: 'production' }),
+    startSignedInApp({ NODE_ENV: 'development' }),
+    startSignedInApp({ NODE_ENV: 'production' }),
   ]);
+  browser = connected;
+  ({ app: inMemory, owner: inMemoryOwner } = memoryApp);
+  ({ app: unconfigured, owner: unconfiguredOwner } = unconfiguredApp);
 });
 
 afterAll(async () => {
@@ -37,7 +43,9 @@ describe('storage', () => {
       ['desktop', DESKTOP],
       ['phone', PHONE],
     ] as const) {
-      const { context, page } = await openPage(browser, viewport);
+      const { context, page } = await openPage(browser, viewport, {
+        session: inMemoryOwner.cookie,
+      });
       try {
         await page.goto(`${inMemory.baseUrl}/agents`);
         const banner = page.getByRole('region', { name: 'Storage warning' });
@@ -54,7 +62,9 @@ describe('storage', () => {
   });
 
   test('on the in-memory store an agent can still be made, and its page says calls are off without LiveKit', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(browser, DESKTOP, {
+      session: inMemoryOwner.cookie,
+    });
     try {
       await page.goto(`${inMemory.baseUrl}/agents`);
       await page.getByRole('link', { name: 'Create your first agent' }).click();
@@ -69,7 +79,9 @@ describe('storage', () => {
   });
 
   test('a production server without a database says so, and the list explains why it is empty', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(browser, DESKTOP, {
+      session: unconfiguredOwner.cookie,
+    });
     try {
       await page.goto(`${unconfigured.baseUrl}/agents`);
       await page

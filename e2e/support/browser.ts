@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { inject, onTestFinished } from 'vitest';
 import type { AppRouter } from '../../server/routers/_app.ts';
 import type { E2eContext } from './context.ts';
+import type { SessionCookie } from './sign-in.ts';
 
 export const DESKTOP = { width: 1280, height: 860 } as const;
 export const PHONE = { width: 375, height: 740 } as const;
@@ -32,7 +33,11 @@ export async function connectBrowser(): Promise<Browser> {
 export async function openPage(
   browser: Browser,
   viewport: { width: number; height: number } = DESKTOP,
-  options: { expectedCspViolations?: RegExp } = {},
+  options: {
+    expectedCspViolations?: RegExp;
+    /** Whose session the context starts with: the first owner's unless given; null: signed out. */
+    session?: SessionCookie | null;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: e2eContext().baseUrl,
@@ -45,6 +50,12 @@ export async function openPage(
     timezoneId: 'UTC',
   });
   context.setDefaultTimeout(15_000);
+  const session = options.session === undefined ? e2eContext().owner.cookie : options.session;
+  if (session) {
+    await context.addCookies([
+      { ...session, url: e2eContext().baseUrl, httpOnly: true, sameSite: 'Lax' },
+    ]);
+  }
   await failOnCspViolations(context, options.expectedCspViolations);
   const page = await context.newPage();
   page.on('pageerror', (error) => process.stderr.write(`[browser page error] ${error.message}\n`));
@@ -109,9 +120,9 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 /** A typed client of the same app (or of another one the test started), for arranging and checking data. */
-export function apiClient(baseUrl = e2eContext().baseUrl) {
+export function apiClient(baseUrl = e2eContext().baseUrl, apiKey = e2eContext().apiKey) {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${baseUrl}/trpc` })],
+    links: [httpLink({ url: `${baseUrl}/trpc`, headers: { authorization: `Bearer ${apiKey}` } })],
   });
 }
 

@@ -1,6 +1,7 @@
 // What e2e/global-setup.ts hands the browser tests.
 
 import type { TestLiveKitSettings } from '../../scripts/testing/global-setup.ts';
+import type { E2eAccount } from './sign-in.ts';
 
 export interface E2eContext {
   /** The built app, e.g. `http://127.0.0.1:40123`. */
@@ -11,6 +12,10 @@ export interface E2eContext {
   agentName: string;
   livekit: TestLiveKitSettings;
   screenshotsDir: string;
+  /** The first owner (claimed with the setup token), with a live session. */
+  owner: E2eAccount;
+  /** A secret key of the owner's workspace with every scope: what `apiClient` sends. */
+  apiKey: string;
 }
 
 declare module 'vitest' {

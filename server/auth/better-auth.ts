@@ -10,7 +10,7 @@ import { PASSWORD_MIN_LENGTH } from '../../shared/workspace.schema.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AccountUser, Accounts } from '../ports/accounts.port.ts';
-import { createSignInLockout, type SignInLockout } from './lockout.ts';
+import type { SignInLockout } from './lockout.ts';
 
 /** The request header our HTTP layer sets from the socket: better-auth reads client IPs from it. */
 export const CLIENT_IP_HEADER = 'x-switchboard-client-ip';
@@ -208,6 +208,10 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (!SERVED_PATHS.has(path)) return false;
       req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      // better-auth refuses a POST without Origin. Browsers send one with every POST; a request
+      // without it is a program's (curl, a script), which no other site can make a browser send,
+      // and the HTTP layer's guard has already refused cross-site ones: it stands for this server.
+      req.headers.origin ??= new URL(settings.baseURL).origin;
       await instance().nodeHandler(req, res);
       return true;
     },
