@@ -8,8 +8,7 @@ export interface AccountUser {
 }
 
 export type CreateAccountOutcome =
-  | { status: 'created'; user: AccountUser }
-  | { status: 'email_taken' };
+  { status: 'created'; user: AccountUser } | { status: 'email_taken' };
 
 /**
  * People's accounts, passwords and dashboard sessions: a well-kept library's job (better-auth in
