@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Permission, Role, Scope } from '../shared/auth.schema.ts';
 import { localOwnerCaller } from './identity.ts';
+import { toTRPCError } from './trpc.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentService } from './services/agent.service.ts';
@@ -112,7 +113,10 @@ export interface RequestContextSource {
 /** Per-request context for the HTTP adapter: each request's caller comes from `authenticate`. */
 export function contextFactory(source: RequestContextSource) {
   return async ({ req }: { req: IncomingMessage }): Promise<Context> => {
-    const { caller, user, failure } = await source.authenticate(req);
+    // A store that cannot answer (SERVICE_UNAVAILABLE) is that error, in the contract's shape.
+    const { caller, user, failure } = await source.authenticate(req).catch((error: unknown) => {
+      throw toTRPCError(error);
+    });
     return {
       services: source.services,
       logger: source.logger,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import { startFerretDB } from '../scripts/lib/processes.ts';
+import { setUpFirstOwner } from '../scripts/testing/first-owner.ts';
 import { dropTestDatabase, testDatabaseUri } from '../scripts/testing/services.ts';
 
 const children: ChildProcess[] = [];
@@ -23,7 +24,14 @@ interface Started {
 /** Runs `server/main.ts` as the product runs (a process of its own) and waits for it to listen. */
 async function startServer(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      AUTH_SECRET: TEST_AUTH_SECRET,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -47,6 +55,17 @@ async function startServer(env: Record<string, string>): Promise<Started> {
   return { child, port, output: () => output, exited };
 }
 
+const TEST_AUTH_SECRET = 'main-int-test-secret-0123456789abcdef';
+
+/** The server's first owner (setup token from its log) and the `Bearer` headers of their key. */
+async function firstOwner(server: Started): Promise<Record<string, string>> {
+  const { apiKey } = await setUpFirstOwner({
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    output: server.output,
+  });
+  return { authorization: `Bearer ${apiKey}` };
+}
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
@@ -63,6 +82,7 @@ describe('the server process', () => {
     const base = `http://127.0.0.1:${server.port}`;
     await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200);
     expect(server.output()).toContain('"storage":"mongodb"');
+    const auth = await firstOwner(server);
 
     const body = JSON.stringify({ name: 'Saved while stopping' });
     const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -75,6 +95,7 @@ describe('the server process', () => {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            ...auth,
           },
         },
         (res) => {
@@ -98,7 +119,7 @@ describe('the server process', () => {
     expect(server.output()).toContain('shutting down');
   });
 
-  test('upgrade: agents and routes written before workspaces are adopted into the local workspace and served', async () => {
+  test('upgrade: agents and routes written before workspaces are adopted into the first workspace and served to its owner', async () => {
     const uri = testDatabaseUri('main_adoption');
     const db = await mongoose.createConnection(uri).asPromise();
     onTestFinished(async () => dropTestDatabase(db));
@@ -130,13 +151,18 @@ describe('the server process', () => {
     const base = `http://127.0.0.1:${server.port}`;
     await waitFor(async () => server.output().includes('adopted 1 routes'));
     expect(server.output()).toContain('adopted 1 agents stored before workspaces');
-    const agents = (await (await fetch(`${base}/trpc/agents.list`)).json()) as {
+    // Nobody may read them before the install is claimed; its first owner then has them.
+    expect((await fetch(`${base}/trpc/agents.list`)).status).toBe(401);
+    const auth = await firstOwner(server);
+    const agents = (await (await fetch(`${base}/trpc/agents.list`, { headers: auth })).json()) as {
       result: { data: { items: { id: string; name: string; version: number }[] } };
     };
     expect(agents.result.data.items).toEqual([
       expect.objectContaining({ id: agentId.toHexString(), version: 4 }),
     ]);
-    const routes = (await (await fetch(`${base}/trpc/telephony.routes.list`)).json()) as {
+    const routes = (await (
+      await fetch(`${base}/trpc/telephony.routes.list`, { headers: auth })
+    ).json()) as {
       result: { data: { items: { did: string; agent: { name: string | null } }[] } };
     };
     expect(routes.result.data.items).toEqual([
@@ -164,16 +190,17 @@ describe('the server process', () => {
       });
       const base = `http://127.0.0.1:${server.port}`;
       await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200);
+      const auth = await firstOwner(server);
       const created = await fetch(`${base}/trpc/agents.create`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify({ name: 'Survives the outage' }),
       });
       expect(created.status).toBe(200);
 
       await db.stop();
       // MONGODB_TIMEOUT_MS (1.5 s) answers, not REQUEST_TIMEOUT_MS (15 s), whose message differs.
-      const during = await fetch(`${base}/trpc/agents.list`);
+      const during = await fetch(`${base}/trpc/agents.list`, { headers: auth });
       expect(during.status).toBe(503);
       expect(await during.json()).toMatchObject({
         error: {
@@ -184,8 +211,11 @@ describe('the server process', () => {
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
 
       db = await startFerretDB({ dataDir, port: db.port });
-      await waitFor(async () => (await fetch(`${base}/trpc/agents.list`)).status === 200, 30_000);
-      const after = (await (await fetch(`${base}/trpc/agents.list`)).json()) as {
+      await waitFor(
+        async () => (await fetch(`${base}/trpc/agents.list`, { headers: auth })).status === 200,
+        30_000,
+      );
+      const after = (await (await fetch(`${base}/trpc/agents.list`, { headers: auth })).json()) as {
         result: { data: { items: { name: string }[] } };
       };
       expect(after.result.data.items.map((a) => a.name)).toEqual(['Survives the outage']);
@@ -199,7 +229,9 @@ describe('the server process', () => {
 
   test('production without MONGODB_URI: agents.* answers 503 "Persistence is not configured"', async () => {
     const server = await startServer({ NODE_ENV: 'production' });
-    const response = await fetch(`http://127.0.0.1:${server.port}/trpc/agents.list`);
+    const response = await fetch(`http://127.0.0.1:${server.port}/trpc/agents.list`, {
+      headers: await firstOwner(server),
+    });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({
       error: { message: 'Persistence is not configured', data: { code: 'SERVICE_UNAVAILABLE' } },
@@ -211,7 +243,9 @@ describe('the server process', () => {
   test('development without MONGODB_URI: in-memory store, said loudly', async () => {
     const server = await startServer({ NODE_ENV: 'development' });
     expect(server.output()).toMatch(/MONGODB_URI is not set: agents are kept IN MEMORY/);
-    const info = await fetch(`http://127.0.0.1:${server.port}/trpc/system.info`);
+    const info = await fetch(`http://127.0.0.1:${server.port}/trpc/system.info`, {
+      headers: await firstOwner(server),
+    });
     expect(await info.json()).toMatchObject({ result: { data: { storage: 'memory' } } });
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

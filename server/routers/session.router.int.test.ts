@@ -19,6 +19,7 @@ import { startTestWorker, type TestWorker } from '../../scripts/testing/agent-wo
 import { buildAgentInput } from '../testing/builders.ts';
 import { dropTestDatabase, testDatabaseUri, testLiveKit } from '../../scripts/testing/services.ts';
 import { buildApp, type App } from '../app.ts';
+import { createTestOwner, type TestOwner } from '../testing/auth.ts';
 import { loadEnv } from '../env.ts';
 import { createMemoryLogger } from '../logger.ts';
 import type { AppRouter } from './_app.ts';
@@ -38,6 +39,7 @@ let worker: TestWorker;
 let app: App;
 let client: ReturnType<typeof trpcClient>;
 let appPort: number;
+let appOwner: TestOwner;
 
 const liveKitEnv = {
   LIVEKIT_URL: livekit.url,
@@ -46,17 +48,24 @@ const liveKitEnv = {
   AGENT_NAME,
 };
 
-function trpcClient(port: number) {
+function trpcClient(port: number, headers: Record<string, string>) {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `http://127.0.0.1:${port}/trpc` })],
+    links: [httpLink({ url: `http://127.0.0.1:${port}/trpc`, headers })],
   });
 }
 
+/** The app on a free port, with an owner whose secret key the returned client sends. */
 async function startApp(env: Record<string, string>, appLogger = createMemoryLogger()) {
   const started = buildApp(loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env }), appLogger);
   const address = await started.http.listen(0, '127.0.0.1');
   if (env.MONGODB_URI) await waitUntilReady(address.port);
-  return { app: started, client: trpcClient(address.port), port: address.port };
+  const owner = await createTestOwner(started.services);
+  return {
+    app: started,
+    client: trpcClient(address.port, owner.headers),
+    port: address.port,
+    owner,
+  };
 }
 
 /** The database connects in the background (`bufferCommands: false`): wait for /readyz. */
@@ -126,6 +135,7 @@ beforeAll(async () => {
     app,
     client,
     port: appPort,
+    owner: appOwner,
   } = await startApp({ MONGODB_URI: databaseUri, ...liveKitEnv }, logger));
 });
 
@@ -282,7 +292,7 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
     const roomName = `proto-${randomBytes(4).toString('hex')}`;
     const response = await fetch(`http://127.0.0.1:${appPort}/trpc/session.start`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...appOwner.headers },
       body: `{"roomName":"${roomName}","agentConfig":{"variables":{"__proto__":{"polluted":"1"}}}}`,
     });
     expect(response.status).toBe(400);
@@ -365,13 +375,16 @@ describe('session.start when a dependency is missing or down', () => {
   });
 
   test('an agentId without persistence: SERVICE_UNAVAILABLE "Persistence is not configured"', async () => {
-    await withApp({ ...liveKitEnv, NODE_ENV: 'production' }, async (other) => {
-      const error = await clientError(
-        other.session.start.mutate({ agentId: '0123456789abcdef01234567' }),
-      );
-      expect(error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503 });
-      expect(error.message).toBe('Persistence is not configured');
-    });
+    await withApp(
+      { ...liveKitEnv, NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) },
+      async (other) => {
+        const error = await clientError(
+          other.session.start.mutate({ agentId: '0123456789abcdef01234567' }),
+        );
+        expect(error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503 });
+        expect(error.message).toBe('Persistence is not configured');
+      },
+    );
   });
 });
 
