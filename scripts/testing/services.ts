@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
 import { inject } from 'vitest';
 import type { TestLiveKitSettings } from './global-setup.ts';
 
@@ -37,6 +38,19 @@ export function testDatabaseName(name: string): string {
       .replace(/^_+|_+$/g, '')
       .slice(0, 40) || 'db';
   return `${TEST_DB_PREFIX}${label}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * A connection as the app makes one (no buffering, a short server selection), to a database from
+ * testDatabaseUri; `monitorCommands` to watch what is sent (`getClient().on('commandStarted')`).
+ */
+export function connectTestDatabase(
+  uri: string,
+  options: { monitorCommands?: boolean } = {},
+): Promise<Connection> {
+  return mongoose
+    .createConnection(uri, { bufferCommands: false, serverSelectionTimeoutMS: 5000, ...options })
+    .asPromise();
 }
 
 /**

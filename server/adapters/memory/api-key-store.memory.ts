@@ -1,3 +1,4 @@
+import { ConflictError } from '../../errors.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '../../ports/api-key-store.port.ts';
 import { createObjectIdGenerator } from './agent-store.memory.ts';
 
@@ -16,7 +17,8 @@ export function createMemoryApiKeyStore(options: { now?: () => Date } = {}): Api
   return {
     async create(key) {
       if ([...keys.values()].some((existing) => existing.hash === key.hash)) {
-        throw new Error('duplicate API key hash');
+        // As the unique index on `hash` answers in MongoDB (translate: 11000 → CONFLICT).
+        throw new ConflictError('An API key with this hash already exists');
       }
       const record: ApiKeyRecord = {
         ...clone({ ...key, id: '', createdAt: now(), lastUsedAt: null, revokedAt: null }),

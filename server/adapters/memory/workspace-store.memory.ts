@@ -1,3 +1,4 @@
+import { ConflictError } from '../../errors.ts';
 import type {
   InvitationRecord,
   MemberRecord,
@@ -88,6 +89,10 @@ export function createMemoryWorkspaceStore(options: { now?: () => Date } = {}): 
     },
 
     async createInvitation(invitation) {
+      // As the unique index on `tokenHash` answers in MongoDB (translate: 11000 → CONFLICT).
+      if ([...invitations.values()].some((other) => other.tokenHash === invitation.tokenHash)) {
+        throw new ConflictError('An invitation with this token already exists');
+      }
       const record: InvitationRecord = {
         ...invitation,
         id: newId(now()),
@@ -105,16 +110,19 @@ export function createMemoryWorkspaceStore(options: { now?: () => Date } = {}): 
       return found ? { ...found } : null;
     },
     async listPendingInvitations(workspaceId, limit) {
-      return [...invitations.values()]
-        .filter(
-          (invitation) =>
-            invitation.workspaceId === workspaceId &&
-            invitation.acceptedAt === null &&
-            invitation.revokedAt === null,
-        )
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-        .slice(0, limit)
-        .map((invitation) => ({ ...invitation }));
+      return (
+        [...invitations.values()]
+          .filter(
+            (invitation) =>
+              invitation.workspaceId === workspaceId &&
+              invitation.acceptedAt === null &&
+              invitation.revokedAt === null,
+          )
+          // Ids grow with creation, so they order invitations made within one millisecond.
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+          .slice(0, limit)
+          .map((invitation) => ({ ...invitation }))
+      );
     },
     async spendInvitation(workspaceId, id, how, at) {
       const invitation = invitations.get(id);

@@ -207,15 +207,17 @@ export function createMongooseAgentStore(connection: Connection): MongooseAgentS
         return outcome.status === 'updated' ? outcome.agent : null;
       }),
 
-    ping: () =>
-      translate(async () => {
-        const db = connection.db;
-        if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
-          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, DATABASE_DOWN);
-        }
-        await db.admin().ping();
-      }),
+    ping: () => translate(() => pingDatabase(connection)),
   };
+}
+
+/** Resolves when the database answers; ServiceUnavailableError at once while not connected. */
+export async function pingDatabase(connection: Connection): Promise<void> {
+  const db = connection.db;
+  if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
+    throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, DATABASE_DOWN);
+  }
+  await db.admin().ping();
 }
 
 /** Literal text for `$regex`: the user's query is never interpreted as a pattern. */

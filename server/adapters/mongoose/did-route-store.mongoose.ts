@@ -4,13 +4,11 @@ import type {
   DidRouteRecord,
   DidRouteStore,
 } from '../../ports/did-route-store.port.ts';
-import { ServiceUnavailableError } from '../../errors.ts';
 import {
-  DATABASE_DOWN,
-  DATABASE_UNAVAILABLE,
   adoptUnowned,
   dropIndexes,
   ignoreAlreadyExists,
+  pingDatabase,
   translate,
 } from './agent-store.mongoose.ts';
 import { deletedLiveKey, didRouteModel, type DidRouteDocument } from './did-route.model.ts';
@@ -233,13 +231,6 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         return doc ? toDidRouteRecord(doc) : null;
       }),
 
-    ping: () =>
-      translate(async () => {
-        const db = connection.db;
-        if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
-          throw new ServiceUnavailableError(DATABASE_UNAVAILABLE, DATABASE_DOWN);
-        }
-        await db.admin().ping();
-      }),
+    ping: () => translate(() => pingDatabase(connection)),
   };
 }

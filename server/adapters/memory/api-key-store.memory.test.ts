@@ -1,0 +1,4 @@
+import { describeApiKeyStoreContract } from '../../ports/api-key-store.contract.ts';
+import { createMemoryApiKeyStore } from './api-key-store.memory.ts';
+
+describeApiKeyStoreContract('memory', async () => createMemoryApiKeyStore());
