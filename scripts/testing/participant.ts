@@ -20,7 +20,10 @@ export function createTestParticipants(livekit: TestLiveKit): TestParticipants {
       token.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
       const room = new Room();
       open.push(room);
-      await room.connect(livekit.url, await token.toJwt(), { autoSubscribe: false, dynacast: false });
+      await room.connect(livekit.url, await token.toJwt(), {
+        autoSubscribe: false,
+        dynacast: false,
+      });
       return room;
     },
     async disconnectAll() {

@@ -1,9 +1,6 @@
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  createTestParticipants,
-  disposeParticipants,
-} from '../../scripts/testing/participant.ts';
+import { createTestParticipants, disposeParticipants } from '../../scripts/testing/participant.ts';
 import { testLiveKit } from '../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';

@@ -11,10 +11,7 @@ const AGENT = '64b000000000000000000a0a';
  * `describeRoomStoreContract('memory', async () => createMemoryRoomStore())`.
  * `makeStore` is called before every test and must return an empty store.
  */
-export function describeRoomStoreContract(
-  name: string,
-  makeStore: () => Promise<RoomStore>,
-): void {
+export function describeRoomStoreContract(name: string, makeStore: () => Promise<RoomStore>): void {
   describe(`RoomStore contract: ${name}`, () => {
     let store: RoomStore;
     beforeEach(async () => {

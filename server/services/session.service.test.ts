@@ -124,9 +124,7 @@ describe('session service (without tRPC)', () => {
         reason: 'unavailable',
       }),
     );
-    await expect(session.start(ME, { roomName: 'again' })).rejects.toThrow(
-      ServiceUnavailableError,
-    );
+    await expect(session.start(ME, { roomName: 'again' })).rejects.toThrow(ServiceUnavailableError);
     rooms.failWith(undefined);
     await expect(session.start(ME, { roomName: 'again' })).resolves.toMatchObject({
       roomName: 'again',
@@ -264,9 +262,9 @@ describe('no identity takeover', () => {
     const { session, rooms } = build();
     await session.start(ME, { roomName: 'call', userIdentity: 'alice' });
     rooms.connectParticipant('call', 'alice');
-    await expect(session.start(ME, { roomName: 'call', userIdentity: 'bob' })).resolves.toMatchObject(
-      { participantIdentity: 'bob' },
-    );
+    await expect(
+      session.start(ME, { roomName: 'call', userIdentity: 'bob' }),
+    ).resolves.toMatchObject({ participantIdentity: 'bob' });
     rooms.disconnectParticipant('call', 'alice');
     await expect(
       session.start(ME, { roomName: 'call', userIdentity: 'alice' }),
@@ -317,7 +315,11 @@ describe('publishable keys', () => {
         identity: { agentId: agent.id, userIdentity: 'ceo@example.com' },
       };
       const error = await failure(session.start(key, input[what]));
-      expect(error).toMatchObject({ code: 'FORBIDDEN', issues: [{ path: [path] }], details: { reason } });
+      expect(error).toMatchObject({
+        code: 'FORBIDDEN',
+        issues: [{ path: [path] }],
+        details: { reason },
+      });
       expect(rooms.calls).toBe(0);
     },
   );

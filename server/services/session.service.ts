@@ -109,7 +109,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   /** Over the workspace's or the key's rate → TOO_MANY_REQUESTS (nothing is taken then). */
   const takeRate = (starter: SessionStarter) => {
-    const buckets = [{ key: `workspace:${starter.workspaceId}`, perMinute: limits.workspacePerMinute }];
+    const buckets = [
+      { key: `workspace:${starter.workspaceId}`, perMinute: limits.workspacePerMinute },
+    ];
     if (starter.actor.kind === 'api-key' || starter.actor.kind === 'publishable-key') {
       buckets.push({ key: `key:${starter.actor.id}`, perMinute: limits.keyPerMinute });
     }
@@ -276,7 +278,11 @@ function checkPublishableLimits(
   input: SessionStartData,
 ): void {
   if (input.agentId === undefined) {
-    throw refused('agent-not-allowed', 'agentId', 'A publishable key must name the agent (agentId)');
+    throw refused(
+      'agent-not-allowed',
+      'agentId',
+      'A publishable key must name the agent (agentId)',
+    );
   }
   if (limits.agentIds !== null && !limits.agentIds.includes(input.agentId)) {
     throw refused('agent-not-allowed', 'agentId', 'This publishable key may not start this agent');
@@ -325,7 +331,9 @@ function identityInUse(roomName: string, identity: string): ConflictError {
   return new ConflictError(
     `"${identity}" is already connected to room "${roomName}". Use another userIdentity (or leave it out for a generated one).`,
     {
-      issues: [{ path: ['userIdentity'], message: 'This identity is connected to the room already' }],
+      issues: [
+        { path: ['userIdentity'], message: 'This identity is connected to the room already' },
+      ],
       details: { reason: 'identity-in-use', roomName, identity },
     },
   );
