@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { StorageKind } from '../shared/system.schema.ts';
 import { createMemoryAgentStore } from './adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from './adapters/memory/did-route-store.memory.ts';
+import { createMemoryRoomStore } from './adapters/memory/room-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
+import { createMongooseRoomStore } from './adapters/mongoose/room-store.mongoose.ts';
 import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
@@ -23,6 +25,8 @@ import { createBetterAuthAccounts } from './auth/better-auth.ts';
 import { createSignInLockout } from './auth/lockout.ts';
 import { createMemoryApiKeyStore } from './adapters/memory/api-key-store.memory.ts';
 import { createMemoryWorkspaceStore } from './adapters/memory/workspace-store.memory.ts';
+import { createMongooseApiKeyStore } from './adapters/mongoose/api-key-store.mongoose.ts';
+import { createMongooseWorkspaceStore } from './adapters/mongoose/workspace-store.mongoose.ts';
 import { DEVELOPMENT_OWNER } from './services/setup.service.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
@@ -30,6 +34,7 @@ import { createLogger, type Logger } from './logger.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
+import type { RoomStore } from './ports/room-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
 
@@ -65,10 +70,16 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
   });
   const services = createServices({
     accounts,
-    ...selectIdentityStores(storage),
+    ...selectIdentityStores(storage, logger),
     agentStore: storage.store,
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
+    roomStore: selectRoomStore(storage, logger),
+    sessionLimits: {
+      workspacePerMinute: env.SESSION_RATE_PER_MINUTE,
+      keyPerMinute: env.SESSION_KEY_RATE_PER_MINUTE,
+      concurrentMax: env.SESSION_CONCURRENT_MAX,
+    },
     sip: selectSip(env, logger),
     storage: storage.kind,
     livekitConfigured: livekitConfigured(env),
@@ -188,6 +199,22 @@ function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
     : createMemoryDidRouteStore();
 }
 
+/**
+ * Room records live beside the agents in the database; without one, in memory — also on a
+ * production server without MONGODB_URI, where sessions from overrides alone still start. What a
+ * restart forgets only refuses more (a running room nobody recorded is NOT_FOUND), never less.
+ */
+function selectRoomStore(storage: Storage, logger: Logger): RoomStore {
+  if (storage.mongo) {
+    const store = createMongooseRoomStore(storage.mongo.connection);
+    storage.mongo.ready
+      .then(() => store.ensureIndexes())
+      .catch((error: unknown) => logger.error('could not create room indexes', { error }));
+    return store;
+  }
+  return createMemoryRoomStore();
+}
+
 /** LiveKit's SIP API for telephony; unconfigured, routes still save and are marked out of sync. */
 function selectSip(env: Env, logger: Logger): SipDispatch {
   if (livekitConfigured(env)) {
@@ -222,11 +249,22 @@ async function adopt(what: string, adoptUnowned: () => Promise<number>, logger: 
 }
 
 /**
- * Workspaces, members, invitations and keys beside the agents. TEMPORARY: in memory until the
- * Mongoose adapters land.
+ * Workspaces, members, invitations and keys live beside the agents in the database; without one,
+ * in memory (like the accounts), so a development server or a production one without
+ * MONGODB_URI can still be set up and signed in to.
  */
-function selectIdentityStores(_storage: Storage) {
-  return { workspaceStore: createMemoryWorkspaceStore(), keyStore: createMemoryApiKeyStore() };
+function selectIdentityStores(storage: Storage, logger: Logger) {
+  if (!storage.mongo) {
+    return { workspaceStore: createMemoryWorkspaceStore(), keyStore: createMemoryApiKeyStore() };
+  }
+  const workspaceStore = createMongooseWorkspaceStore(storage.mongo.connection);
+  const keyStore = createMongooseApiKeyStore(storage.mongo.connection);
+  storage.mongo.ready
+    .then(() => Promise.all([workspaceStore.ensureIndexes(), keyStore.ensureIndexes()]))
+    .catch((error: unknown) =>
+      logger.error('could not create workspace and key indexes', { error }),
+    );
+  return { workspaceStore, keyStore };
 }
 
 /**

@@ -6,11 +6,12 @@ import type { AgentStore } from './ports/agent-store.port.ts';
 import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
+import type { RoomStore } from './ports/room-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
-import { createSessionService } from './services/session.service.ts';
+import { createSessionService, type SessionLimits } from './services/session.service.ts';
 import { createSetupService } from './services/setup.service.ts';
 import { createSystemService } from './services/system.service.ts';
 import { createRouteReferences, createTelephonyService } from './services/telephony.service.ts';
@@ -30,6 +31,12 @@ export interface ServiceWiring {
   accounts: Accounts;
   /** LiveKit's room and dispatch API, for `session.start`. */
   rooms: LiveKitRooms;
+  /** Which workspace each room `session.start` made belongs to (beside the agents). */
+  roomStore: RoomStore;
+  /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
+  sessionLimits: SessionLimits;
+  /** The clock of session.start's rates and room records; tests pin it. */
+  now?: () => Date;
   /** LiveKit's SIP API, for telephony. */
   sip: SipDispatch;
   /** Which kind of store answers, as `system.info` reports it. */
@@ -81,6 +88,9 @@ export function createServices(wiring: ServiceWiring): Services {
       rooms: wiring.rooms,
       agentName: wiring.agentName,
       tokenTtlSeconds: wiring.tokenTtlSeconds,
+      roomStore: wiring.roomStore,
+      limits: wiring.sessionLimits,
+      ...(wiring.now && { now: wiring.now }),
       ...logger,
     }),
     system: createSystemService({

@@ -23,6 +23,9 @@ describe('loadEnv', () => {
       PORT: 4000,
       AGENT_NAME: 'switchboard-agent',
       SESSION_TTL_SECONDS: 600,
+      SESSION_RATE_PER_MINUTE: 60,
+      SESSION_KEY_RATE_PER_MINUTE: 30,
+      SESSION_CONCURRENT_MAX: 25,
       BODY_LIMIT_BYTES: 1024 * 1024,
       REQUEST_TIMEOUT_MS: 15_000,
       MONGODB_TIMEOUT_MS: 3000,
@@ -47,6 +50,31 @@ describe('loadEnv', () => {
     expect(problems).toContain('MONGODB_URI must start with mongodb:// or mongodb+srv://');
     expect(problems.find((line) => line.startsWith('NODE_ENV: '))).toBeDefined();
     expect(problems.find((line) => line.startsWith('AGENT_NAME must'))).toBeDefined();
+  });
+
+  test('session.start limits: positive integers, the concurrency cap at most 1000', () => {
+    expect(
+      loadEnv({
+        SESSION_RATE_PER_MINUTE: '600',
+        SESSION_KEY_RATE_PER_MINUTE: '5',
+        SESSION_CONCURRENT_MAX: '1000',
+      }),
+    ).toMatchObject({
+      SESSION_RATE_PER_MINUTE: 600,
+      SESSION_KEY_RATE_PER_MINUTE: 5,
+      SESSION_CONCURRENT_MAX: 1000,
+    });
+    expect(
+      problemsOf({
+        SESSION_RATE_PER_MINUTE: '0',
+        SESSION_KEY_RATE_PER_MINUTE: '1.5',
+        SESSION_CONCURRENT_MAX: '1001',
+      }),
+    ).toEqual([
+      'SESSION_RATE_PER_MINUTE must be an integer from 1 to 100000 (got "0")',
+      'SESSION_KEY_RATE_PER_MINUTE must be an integer from 1 to 100000 (got "1.5")',
+      'SESSION_CONCURRENT_MAX must be an integer from 1 to 1000 (got "1001")',
+    ]);
   });
 
   test('LiveKit settings come as a set of three', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatPath } from '../shared/json-guard.ts';
 import { formatHost, isLoopbackAddress, parseHost } from './http/request-guard.ts';
+import { CONCURRENCY_SCAN_MAX } from './services/session.service.ts';
 
 const optionalString = z
   .string()
@@ -121,6 +122,12 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'AGENT_NAME must be 1–64 letters, digits, ".", "_" or "-"')
       .default('switchboard-agent'),
     SESSION_TTL_SECONDS: intFromString('SESSION_TTL_SECONDS', 60, 86_400, 600),
+    /** session.start per minute per workspace (an in-process token bucket). */
+    SESSION_RATE_PER_MINUTE: intFromString('SESSION_RATE_PER_MINUTE', 1, 100_000, 60),
+    /** session.start per minute per API key or publishable key. */
+    SESSION_KEY_RATE_PER_MINUTE: intFromString('SESSION_KEY_RATE_PER_MINUTE', 1, 100_000, 30),
+    /** Sessions (rooms) one workspace may have running at once. */
+    SESSION_CONCURRENT_MAX: intFromString('SESSION_CONCURRENT_MAX', 1, CONCURRENCY_SCAN_MAX, 25),
     REQUEST_TIMEOUT_MS: intFromString('REQUEST_TIMEOUT_MS', 1000, 300_000, 15_000),
     BODY_LIMIT_BYTES: intFromString('BODY_LIMIT_BYTES', 1024, 16 * 1024 * 1024, 1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: intFromString('SHUTDOWN_TIMEOUT_MS', 0, 120_000, 10_000),

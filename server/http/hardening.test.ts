@@ -8,7 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { buildServices } from '../testing/builders.ts';
+import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
+import type { Authenticate, Caller, Services } from '../context.ts';
+import {
+  buildAgentInput,
+  buildPublishableCaller,
+  buildServices,
+  TEST_WORKSPACE_ID,
+} from '../testing/builders.ts';
 import { authenticateAsLocalOwner } from '../identity.ts';
 import { loadEnv } from '../env.ts';
 import { createMemoryLogger } from '../logger.ts';
@@ -39,12 +46,16 @@ afterEach(async () => {
 /** As in development unless told otherwise: loopback Hosts, no loopback Origins. */
 async function start(
   guard: RequestGuardOptions = { allowLoopbackHosts: true, allowLoopbackOrigins: false },
-  options: { staticDir?: string } = {},
+  options: { staticDir?: string; services?: Services; authenticate?: Authenticate } = {},
 ) {
   const logger = createMemoryLogger();
   const http = createHttpServer({
     router: appRouter,
-    context: { services: buildServices(), logger, authenticate: authenticateAsLocalOwner },
+    context: {
+      services: options.services ?? buildServices(),
+      logger,
+      authenticate: options.authenticate ?? authenticateAsLocalOwner,
+    },
     logger,
     bodyLimitBytes: 64 * 1024,
     requestTimeoutMs: 5000,
@@ -470,3 +481,163 @@ async function builtSpa(): Promise<string> {
   await writeFile(path.join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
   return dir;
 }
+
+describe('publishable keys from other sites: session.start only, by CORS without credentials', () => {
+  const SHOP = 'https://shop.example';
+  const KEY = 'sb_pk_test_0123456789';
+
+  /**
+   * A server whose authentication is a stub: a bearer `sb_…` key is a publishable key of the test
+   * workspace for its one agent; anything else is the local owner (as cookies would be).
+   */
+  async function startWithKey(options: { keyPerMinute?: number } = {}) {
+    const services = buildServices({
+      rooms: createMemoryLiveKitRooms(),
+      ...(options.keyPerMinute !== undefined && {
+        sessionLimits: { keyPerMinute: options.keyPerMinute },
+      }),
+    });
+    const agent = await services.agents.create(TEST_WORKSPACE_ID, buildAgentInput());
+    const key: Caller = buildPublishableCaller(TEST_WORKSPACE_ID, [agent.id]);
+    const authenticate: Authenticate = async (req) =>
+      req.headers.authorization === `Bearer ${KEY}`
+        ? { caller: key, user: null, failure: null }
+        : authenticateAsLocalOwner(req);
+    const started = await start(undefined, { services, authenticate });
+    const startSession = (headers: Record<string, string>, body = { agentId: agent.id }) =>
+      send(started.port, {
+        method: 'POST',
+        path: '/trpc/session.start',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    return { ...started, agent, startSession };
+  }
+
+  const fromShop = {
+    authorization: `Bearer ${KEY}`,
+    origin: SHOP,
+    'sec-fetch-site': 'cross-site',
+  };
+
+  test('the preflight of session.start: 204 allowing that Origin, POST, the two headers, for 600 s, never credentials', async () => {
+    const { port } = await start();
+    const answer = await send(port, {
+      method: 'OPTIONS',
+      path: '/trpc/session.start',
+      headers: {
+        origin: SHOP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers).toMatchObject({
+      'access-control-allow-origin': SHOP,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'authorization, content-type',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    });
+    expect(answer.headers).not.toHaveProperty('access-control-allow-credentials');
+    expect(answer.text).toBe('');
+  });
+
+  test.each([
+    ['another procedure', '/trpc/agents.create', { origin: SHOP }],
+    ['a batch holding session.start', '/trpc/session.start,agents.list?batch=1', { origin: SHOP }],
+    ['session.start without an Origin', '/trpc/session.start', {}],
+  ])('OPTIONS of %s is still a 405', async (_, path, headers) => {
+    const { port } = await start();
+    const answer = await send(port, { method: 'OPTIONS', path, headers });
+    expect(answer.status).toBe(405);
+    expect(answer.headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  test('a POST with a key from a foreign Origin passes the browser checks: the session starts, readable by that Origin', async () => {
+    const { startSession, agent } = await startWithKey();
+    const answer = await startSession(fromShop);
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toMatchObject({ result: { data: { agentId: agent.id } } });
+    expect(answer.headers).toMatchObject({
+      'access-control-allow-origin': SHOP,
+      'access-control-expose-headers': 'Retry-After',
+    });
+    expect(String(answer.headers.vary).split(/,\s*/)).toContain('Origin');
+    expect(answer.headers).not.toHaveProperty('access-control-allow-credentials');
+  });
+
+  test('the same POST without Authorization (a cookie’s request) is refused 403, without CORS headers', async () => {
+    const { startSession } = await startWithKey();
+    const answer = await startSession({ origin: SHOP, 'sec-fetch-site': 'cross-site' });
+    expect(answer.status).toBe(403);
+    expect(answer.json()).toEqual(refusal('FORBIDDEN', 403, 'session.start'));
+    expect(answer.headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  test.each([
+    ['Bearer with something that is not a Switchboard key', 'Bearer abc'],
+    ['Basic credentials', 'Basic dXNlcjpwYXNz'],
+  ])('%s from a foreign Origin is refused 403', async (_, authorization) => {
+    const { startSession } = await startWithKey();
+    const answer = await startSession({ ...fromShop, authorization });
+    expect(answer.status).toBe(403);
+  });
+
+  test.each([
+    ['multipart/form-data', 'multipart/form-data; boundary=x', '--x--\r\n'],
+    ['a urlencoded form', 'application/x-www-form-urlencoded', 'agentId=x'],
+    ['text/plain', 'text/plain', '{}'],
+  ])('%s is still 415 with a key', async (_, contentType, body) => {
+    const { port } = await startWithKey();
+    const answer = await send(port, {
+      method: 'POST',
+      path: '/trpc/session.start',
+      headers: { ...fromShop, 'content-type': contentType },
+      body,
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.json()).toEqual(refusal('UNSUPPORTED_MEDIA_TYPE', 415, 'session.start'));
+    expect(answer.headers).toMatchObject({ 'access-control-allow-origin': SHOP, vary: 'Origin' });
+  });
+
+  test('a key on another mutation from a foreign Origin is not refused by the browser checks, and gets no CORS headers', async () => {
+    const { port } = await startWithKey();
+    const answer = await send(port, {
+      method: 'POST',
+      path: '/trpc/agents.create',
+      headers: { ...fromShop, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x' }),
+    });
+    // Authentication decides (this key lacks agents:write); the guard let it through.
+    expect(answer.json()).toMatchObject({
+      error: { data: { code: 'FORBIDDEN', details: { reason: 'forbidden' } } },
+    });
+    expect(answer.headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  test('over the key’s rate: 429 with Retry-After and the details, readable by the page', async () => {
+    const { startSession } = await startWithKey({ keyPerMinute: 1 });
+    expect((await startSession(fromShop)).status).toBe(200);
+    const answer = await startSession(fromShop);
+    expect(answer.status).toBe(429);
+    expect(answer.headers['retry-after']).toBe('60');
+    expect(answer.headers['access-control-allow-origin']).toBe(SHOP);
+    expect(answer.json()).toMatchObject({
+      error: {
+        data: {
+          code: 'TOO_MANY_REQUESTS',
+          httpStatus: 429,
+          details: { reason: 'rate-limited', retryAfterSeconds: 60, limit: 1 },
+        },
+      },
+    });
+  });
+
+  test('an answer that is not a 429 carries no Retry-After', async () => {
+    const { startSession } = await startWithKey();
+    const answer = await startSession(fromShop, { agentId: '0123456789abcdef01234567' });
+    expect(answer.status).toBe(403);
+    expect(answer.headers).not.toHaveProperty('retry-after');
+  });
+});

@@ -35,7 +35,9 @@ export interface RequestGuard {
   /**
    * Refuses a state-changing request a browser sent from another site, or with a body other
    * than JSON (the only kind a page on another site cannot send without a CORS preflight).
-   * Reads headers only, so it runs before the body is read.
+   * A request with an `Authorization: Bearer sb_…` key is not the browser's ambient credentials
+   * (authentication ignores cookies when a key comes), so where it comes from is not checked;
+   * its body must still be JSON. Reads headers only, so it runs before the body is read.
    */
   checkMutation(headers: IncomingHttpHeaders): GuardRefusal | undefined;
 }
@@ -139,22 +141,8 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     },
 
     checkMutation(headers) {
-      const site = headers['sec-fetch-site'];
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-        return {
-          code: 'FORBIDDEN',
-          httpStatus: 403,
-          message: `A page on another site may not change data here (Sec-Fetch-Site: ${quote(site)})`,
-        };
-      }
-      const origin = headers.origin;
-      if (origin !== undefined && !originAllowed(parseOrigin(origin), parseHostHeader(headers))) {
-        return {
-          code: 'FORBIDDEN',
-          httpStatus: 403,
-          message: `Origin "${quote(origin)}" is not this server's: set PUBLIC_URL or ALLOWED_HOSTS to the address the dashboard is opened at`,
-        };
-      }
+      const refusal = hasBearerKey(headers) ? undefined : checkSite(headers);
+      if (refusal) return refusal;
       const contentType = headers['content-type'];
       if (mediaType(contentType) !== 'application/json') {
         return {
@@ -169,6 +157,32 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       return undefined;
     },
   };
+
+  /** A cookie-carrying request from a page on another site (Sec-Fetch-Site, Origin). */
+  function checkSite(headers: IncomingHttpHeaders): GuardRefusal | undefined {
+    const site = headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      return {
+        code: 'FORBIDDEN',
+        httpStatus: 403,
+        message: `A page on another site may not change data here (Sec-Fetch-Site: ${quote(site)})`,
+      };
+    }
+    const origin = headers.origin;
+    if (origin !== undefined && !originAllowed(parseOrigin(origin), parseHostHeader(headers))) {
+      return {
+        code: 'FORBIDDEN',
+        httpStatus: 403,
+        message: `Origin "${quote(origin)}" is not this server's: set PUBLIC_URL or ALLOWED_HOSTS to the address the dashboard is opened at`,
+      };
+    }
+    return undefined;
+  }
+}
+
+/** `Authorization: Bearer sb_…`: one of Switchboard's API or publishable keys. */
+export function hasBearerKey(headers: IncomingHttpHeaders): boolean {
+  return /^Bearer\s+sb_\S+$/i.test(headers.authorization?.trim() ?? '');
 }
 
 function parseHostHeader(headers: IncomingHttpHeaders): HostName | undefined {

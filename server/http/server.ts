@@ -7,7 +7,7 @@ import { contextFactory, type RequestContextSource } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { Accounts } from '../ports/accounts.port.ts';
 import type { AppRouter } from '../routers/_app.ts';
-import { createRequestGuard, type RequestGuardOptions } from './request-guard.ts';
+import { createRequestGuard, hasBearerKey, type RequestGuardOptions } from './request-guard.ts';
 import { API_HEADERS, documentHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
 
@@ -48,6 +48,19 @@ export interface HttpServerOptions {
   /** `POST /api/dev/sign-in` signs this e-mail in (`npm run dev` on loopback only). */
   developmentSignInEmail?: string;
 }
+
+/**
+ * The one procedure a page on another site may call, with a key (a publishable `sb_pk_…` key
+ * in a customer's page): CORS without credentials. Whether the key may be used from that origin
+ * is the key's own rule, checked when the request is authenticated.
+ */
+const CORS_PATH = `${TRPC_PREFIX}session.start`;
+const CORS_PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': 'POST',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-max-age': '600',
+  vary: 'Origin',
+} as const;
 
 /** Probes (load balancers, Kubernetes) often send the pod's IP as Host: these answer any Host. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
@@ -99,6 +112,25 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
 
     if (isTrpc) {
+      const origin = req.headers.origin;
+      let corsAnswer = false;
+      if (url.pathname === CORS_PATH && origin !== undefined) {
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, {
+            'access-control-allow-origin': origin,
+            ...CORS_PREFLIGHT_HEADERS,
+            'content-length': 0,
+          });
+          return res.end();
+        }
+        if (req.method === 'POST' && hasBearerKey(req.headers)) {
+          // On refusals too (415, 429…), so the page can read why.
+          res.setHeader('access-control-allow-origin', origin);
+          res.setHeader('access-control-expose-headers', 'Retry-After');
+          res.setHeader('vary', 'Origin');
+          corsAnswer = true;
+        }
+      }
       if (!TRPC_METHODS.has(req.method ?? '')) {
         res.setHeader('allow', 'GET, POST');
         return sendTrpcError(res, url, {
@@ -142,6 +174,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         path: paths,
         maxBodySize: bodyLimitBytes,
         maxBatchSize: MAX_BATCH_SIZE,
+        responseMeta: ({ data }) => {
+          const retryAfter = retryAfterSeconds(data);
+          return {
+            headers: {
+              ...(retryAfter !== undefined && { 'retry-after': String(retryAfter) }),
+              // Appended to tRPC's own Vary (a string would replace it).
+              ...(corsAnswer && { vary: ['Origin'] }),
+            },
+          };
+        },
         onError: ({ error, path }) => {
           if (error.code === 'INTERNAL_SERVER_ERROR') {
             logger.error('request failed', { path, error: error.cause ?? error });
@@ -230,6 +272,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * `Retry-After` for a 429: the longest `details.retryAfterSeconds` among the failed calls (see
+ * `errorFormatter` in server/trpc.ts for how an error's details get there).
+ */
+function retryAfterSeconds(responses: readonly unknown[]): number | undefined {
+  let longest: number | undefined;
+  for (const response of responses) {
+    const details = (response as { error?: { data?: Partial<ApiErrorData> } }).error?.data?.details;
+    if (details && 'retryAfterSeconds' in details) {
+      longest = Math.max(longest ?? 0, details.retryAfterSeconds);
+    }
+  }
+  return longest;
 }
 
 function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {

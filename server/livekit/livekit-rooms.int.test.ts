@@ -1,5 +1,6 @@
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createTestParticipants, disposeParticipants } from '../../scripts/testing/participant.ts';
 import { testLiveKit } from '../../scripts/testing/services.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLogger } from '../logger.ts';
@@ -7,6 +8,12 @@ import { describeLiveKitRoomsContract } from '../ports/livekit-rooms.contract.ts
 import { createLiveKitRooms } from './livekit-rooms.ts';
 
 // The real adapter against the LiveKit server the test run started (scripts/testing/global-setup.ts).
+
+let participants: ReturnType<typeof createTestParticipants> | undefined;
+afterAll(async () => {
+  await participants?.disconnectAll();
+  await disposeParticipants();
+});
 
 describeLiveKitRoomsContract('livekit-server-sdk against a real LiveKit', async () => {
   const livekit = testLiveKit();
@@ -16,6 +23,8 @@ describeLiveKitRoomsContract('livekit-server-sdk against a real LiveKit', async 
     livekit.apiKey,
     livekit.apiSecret,
   );
+  participants = createTestParticipants(livekit);
+  const connected = participants;
   return {
     rooms: createLiveKitRooms({ ...livekit, timeoutMs: 5000 }),
     apiKey: livekit.apiKey,
@@ -29,6 +38,9 @@ describeLiveKitRoomsContract('livekit-server-sdk against a real LiveKit', async 
         agentName,
         metadata,
       })),
+    connectParticipant: async (roomName, identity) => {
+      await connected.connect(roomName, identity);
+    },
   };
 });
 

@@ -104,6 +104,29 @@ export function createLiveKitRooms(options: LiveKitRoomsOptions): LiveKitRooms {
     },
 
     mintParticipantToken: (request) => mintParticipantToken({ apiKey, apiSecret }, request),
+
+    async listExistingRooms(roomNames) {
+      if (roomNames.length === 0) return [];
+      const rooms = await withDeadline(timeoutMs, () =>
+        call('ListRooms', () => roomService.listRooms([...roomNames])),
+      );
+      return rooms.map((room) => room.name);
+    },
+
+    getParticipant(roomName, identity) {
+      return withDeadline(timeoutMs, () =>
+        call('GetParticipant', async () => {
+          try {
+            const participant = await roomService.getParticipant(roomName, identity);
+            return { identity: participant.identity };
+          } catch (error) {
+            // LiveKit answers 404 "participant does not exist" for a missing room as well (at once).
+            if (error instanceof ServerError && error.status === 404) return null;
+            throw error;
+          }
+        }),
+      );
+    },
   };
 }
 

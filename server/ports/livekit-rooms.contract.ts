@@ -11,6 +11,8 @@ export interface LiveKitRoomsHarness {
   createEmptyRoom(roomName: string): Promise<void>;
   /** Every dispatch the room has, any agent. */
   listDispatches(roomName: string): Promise<AgentDispatchRecord[]>;
+  /** Connects a participant to the room (creating it, as a join does) until the test ends. */
+  connectParticipant(roomName: string, identity: string): Promise<void>;
 }
 
 /**
@@ -134,6 +136,31 @@ export function describeLiveKitRoomsContract(
       await expect(
         new TokenVerifier(harness.apiKey, `${harness.apiSecret}x`).verify(token),
       ).rejects.toThrow();
+    });
+
+    test('listExistingRooms names the rooms that exist, leaving the others out', async () => {
+      const [a, b, missing] = [room(), room(), room()];
+      await harness.createEmptyRoom(a);
+      await harness.rooms.createRoomWithAgentDispatch({ roomName: b, agentName, metadata: 'm' });
+      expect((await harness.rooms.listExistingRooms([a, missing, b])).sort()).toEqual(
+        [a, b].sort(),
+      );
+      expect(await harness.rooms.listExistingRooms([missing])).toEqual([]);
+    });
+
+    test('listExistingRooms of no names is empty (not every room of the server)', async () => {
+      await harness.createEmptyRoom(room());
+      expect(await harness.rooms.listExistingRooms([])).toEqual([]);
+    });
+
+    test('getParticipant: a connected participant is found; a missing one or a missing room is null', async () => {
+      const roomName = room();
+      expect(await harness.rooms.getParticipant(roomName, 'nobody')).toBeNull();
+      await harness.connectParticipant(roomName, 'present:1@example');
+      expect(await harness.rooms.getParticipant(roomName, 'present:1@example')).toEqual({
+        identity: 'present:1@example',
+      });
+      expect(await harness.rooms.getParticipant(roomName, 'absent')).toBeNull();
     });
 
     test('serverUrl is a WebSocket URL', () => {

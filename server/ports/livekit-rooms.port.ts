@@ -36,6 +36,11 @@ export interface ParticipantToken {
   expiresAt: Date;
 }
 
+/** A participant LiveKit lists in a room (joining, joined or active). */
+export interface ParticipantRecord {
+  identity: string;
+}
+
 /**
  * LiveKit rooms, tokens and agent dispatch: everything `session.start` needs from LiveKit.
  * Adapters translate their transport's failures into AppErrors: LiveKit missing or not answering
@@ -66,4 +71,15 @@ export interface LiveKitRooms {
    * room configuration dispatches `agentName` with `metadata` should this join create the room.
    */
   mintParticipantToken(request: ParticipantTokenRequest): Promise<ParticipantToken>;
+  /**
+   * Which of these rooms exist now, in ONE server call (ListRooms with the names); names of rooms
+   * that do not exist are left out. An empty list is answered without a call (ListRooms without
+   * names would list every room of the server).
+   */
+  listExistingRooms(roomNames: readonly string[]): Promise<string[]>;
+  /**
+   * The participant with this identity in the room, or null when the room or the participant
+   * does not exist (a normal answer, not an error).
+   */
+  getParticipant(roomName: string, identity: string): Promise<ParticipantRecord | null>;
 }

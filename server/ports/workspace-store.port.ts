@@ -44,7 +44,7 @@ export type AddMemberOutcome =
 
 /**
  * Workspaces, their members and pending invitations. Every query is by workspace id (indexes
- * lead with it) or by user id (members: `{ userId, workspaceId }` unique). No transactions:
+ * lead with it) or by user id (members: `{ workspaceId, userId }` unique, and `{ userId, joinedAt }` for a person's workspaces). No transactions:
  * every write is a single-document write whose conflicts a unique index settles.
  */
 export interface WorkspaceStore {

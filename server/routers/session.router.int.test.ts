@@ -254,9 +254,38 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
     expect(await identity()).toEqual(before);
   });
 
-  test('racing starts for a room that exists without the agent make one dispatch and one job', async () => {
-    const roomName = `race-${randomBytes(4).toString('hex')}`;
+  test('a room made directly in LiveKit, not by Switchboard, is a 404 and gets no dispatch', async () => {
+    const roomName = `elsewhere-${randomBytes(4).toString('hex')}`;
     await roomService.createRoom({ name: roomName }); // e.g. made by a participant's plain join
+    const error = await clientError(client.session.start.mutate({ roomName }));
+    expect(error.data).toMatchObject({
+      code: 'NOT_FOUND',
+      httpStatus: 404,
+      issues: [{ path: ['roomName'] }],
+      details: { reason: 'not-found', resource: 'room', id: roomName },
+    });
+    expect(await dispatchesOfAgent(roomName)).toEqual([]);
+  });
+
+  test('the identity of a participant connected to the room is a 409 identity-in-use', async () => {
+    // caller-1 joined the first room over WebRTC in the first test.
+    const error = await clientError(
+      client.session.start.mutate({
+        agentId,
+        roomName: first.roomName,
+        userIdentity: 'caller-1',
+      }),
+    );
+    expect(error.data).toMatchObject({
+      code: 'CONFLICT',
+      httpStatus: 409,
+      issues: [{ path: ['userIdentity'] }],
+      details: { reason: 'identity-in-use', roomName: first.roomName, identity: 'caller-1' },
+    });
+  });
+
+  test('racing starts for a new room name make one dispatch and one job', async () => {
+    const roomName = `race-${randomBytes(4).toString('hex')}`;
     const sessions = await Promise.all(
       ['r1', 'r2', 'r3'].map((userIdentity) =>
         start({ roomName, userIdentity, agentConfig: { greeting: 'race' } }),

@@ -11,12 +11,20 @@ import {
 } from '../../shared/session.schema.ts';
 import {
   buildAgentInput,
+  buildApiKeyCaller,
   buildCaller,
+  buildIdentity,
+  buildPublishableCaller,
   buildServices,
   TEST_AGENT_NAME,
   TEST_WORKSPACE_ID,
+  WORKSPACE_A,
+  WORKSPACE_B,
 } from '../testing/builders.ts';
+import type { Caller } from '../context.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
+import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
+import type { RoomStore } from '../ports/room-store.port.ts';
 import { createUnconfiguredAgentStore } from '../adapters/unconfigured/agent-store.unconfigured.ts';
 import { createInnerContext } from '../context.ts';
 import { ServiceUnavailableError } from '../errors.ts';
@@ -41,6 +49,17 @@ afterEach(() => {
 function setup(options: Parameters<typeof buildCaller>[0] = {}) {
   const rooms = createMemoryLiveKitRooms();
   return { rooms, ...buildCaller({ rooms, ...options }) };
+}
+
+/** A room recorded as the test workspace's, as an earlier session.start would have. */
+async function recordRoom(roomStore: RoomStore, name: string) {
+  await roomStore.claim({
+    name,
+    workspaceId: TEST_WORKSPACE_ID,
+    agentId: null,
+    startedBy: 'local:local',
+    createdAt: new Date(),
+  });
 }
 
 async function claimsOf(token: string) {
@@ -401,9 +420,11 @@ describe('a second session.start for an existing room', () => {
     ).toBe('CONFLICT');
   });
 
-  test('a room that exists without the agent gets it dispatched once', async () => {
-    const { caller, rooms } = setup();
-    rooms.createEmptyRoom('lobby');
+  test('a room of the workspace that exists without the agent gets it dispatched once', async () => {
+    const roomStore = createMemoryRoomStore();
+    const { caller, rooms } = setup({ roomStore });
+    await recordRoom(roomStore, 'lobby');
+    rooms.createEmptyRoom('lobby'); // e.g. made again by a participant's plain join
     await caller.session.start({ roomName: 'lobby' });
     await caller.session.start({ roomName: 'lobby' });
     expect(rooms.dispatchesOf('lobby')).toHaveLength(1);
@@ -411,7 +432,9 @@ describe('a second session.start for an existing room', () => {
 
   test('two racing starts for one room make one dispatch', async () => {
     const rooms = createMemoryLiveKitRooms({ latencyMs: 5 });
-    const { caller } = buildCaller({ rooms });
+    const roomStore = createMemoryRoomStore();
+    const { caller } = buildCaller({ rooms, roomStore });
+    await recordRoom(roomStore, 'race');
     rooms.createEmptyRoom('race'); // the case where listing then adding could add twice
     const results = await Promise.all([
       caller.session.start({ roomName: 'race', userIdentity: 'a' }),
@@ -452,17 +475,26 @@ describe('secrets', () => {
 });
 
 describe('what a client receives', () => {
-  const client = () => {
-    const services = buildServices({ rooms: createMemoryLiveKitRooms() });
+  const client = (
+    options: { caller?: Caller; services?: ReturnType<typeof buildServices> } = {},
+  ) => {
+    const services = options.services ?? buildServices({ rooms: createMemoryLiveKitRooms() });
     return createTRPCClient<AppRouter>({
       links: [
         unstable_localLink({
           router: appRouter,
-          createContext: async () => createInnerContext({ services, logger: createMemoryLogger() }),
+          createContext: async () =>
+            createInnerContext({
+              services,
+              logger: createMemoryLogger(),
+              ...(options.caller && { caller: options.caller }),
+            }),
         }),
       ],
     });
   };
+  const failed = async (promise: Promise<unknown>) =>
+    (await promise.catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
 
   test('an override error carries an issue at its path under agentConfig', async () => {
     const error = (await client()
@@ -486,6 +518,101 @@ describe('what a client receives', () => {
       httpStatus: 409,
       issues: [{ path: ['roomName'] }],
       details: { reason: 'room-in-use', roomName: 'c', agentName: TEST_AGENT_NAME },
+    });
+  });
+
+  test('another workspace’s room is a 404 NOT_FOUND: an issue at roomName, not-found room details', async () => {
+    const rooms = createMemoryLiveKitRooms();
+    const services = buildServices({ rooms });
+    await client({ services, caller: buildIdentity(WORKSPACE_A) }).session.start.mutate({
+      roomName: 'private-call',
+    });
+    const error = await failed(
+      client({ services, caller: buildIdentity(WORKSPACE_B) }).session.start.mutate({
+        roomName: 'private-call',
+      }),
+    );
+    expect(error.data).toMatchObject({
+      code: 'NOT_FOUND',
+      httpStatus: 404,
+      issues: [{ path: ['roomName'] }],
+      details: { reason: 'not-found', resource: 'room', id: 'private-call' },
+    });
+  });
+
+  test('a connected identity is a 409 CONFLICT: an issue at userIdentity, identity-in-use details', async () => {
+    const rooms = createMemoryLiveKitRooms();
+    const trpc = client({ services: buildServices({ rooms }) });
+    await trpc.session.start.mutate({ roomName: 'call', userIdentity: 'alice' });
+    rooms.connectParticipant('call', 'alice');
+    const error = await failed(
+      trpc.session.start.mutate({ roomName: 'call', userIdentity: 'alice' }),
+    );
+    expect(error.data).toMatchObject({
+      code: 'CONFLICT',
+      httpStatus: 409,
+      issues: [{ path: ['userIdentity'] }],
+      details: { reason: 'identity-in-use', roomName: 'call', identity: 'alice' },
+    });
+  });
+
+  test('a publishable key naming a room is a 403 FORBIDDEN: an issue at roomName, room-not-allowed', async () => {
+    const trpc = client({ caller: buildPublishableCaller(TEST_WORKSPACE_ID, null) });
+    const error = await failed(
+      trpc.session.start.mutate({ agentId: MISSING_ID, roomName: 'someone-elses' }),
+    );
+    expect(error.data).toMatchObject({
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      issues: [{ path: ['roomName'] }],
+      details: { reason: 'room-not-allowed' },
+    });
+  });
+
+  test('over the rate is a 429 TOO_MANY_REQUESTS with rate-limited details', async () => {
+    const services = buildServices({
+      rooms: createMemoryLiveKitRooms(),
+      sessionLimits: { keyPerMinute: 1 },
+    });
+    const trpc = client({ services, caller: buildApiKeyCaller(TEST_WORKSPACE_ID) });
+    await trpc.session.start.mutate({});
+    const error = await failed(trpc.session.start.mutate({}));
+    expect(error.data).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      httpStatus: 429,
+      issues: [],
+      details: { reason: 'rate-limited', retryAfterSeconds: 60, limit: 1 },
+    });
+  });
+});
+
+describe('session.start acts for the caller', () => {
+  test('the router passes the caller: the room is recorded as started by that key, in its workspace', async () => {
+    const roomStore = createMemoryRoomStore();
+    const { as } = setup({ roomStore });
+    const session = await as(buildApiKeyCaller(WORKSPACE_A, 'k9')).session.start({});
+    expect(await roomStore.get(WORKSPACE_A, session.roomName)).toMatchObject({
+      workspaceId: WORKSPACE_A,
+      startedBy: 'api-key:k9',
+    });
+    expect(await roomStore.get(WORKSPACE_B, session.roomName)).toBeNull();
+  });
+
+  test('a publishable key’s limits reach the service: overrides are FORBIDDEN at agentConfig', async () => {
+    const { as } = setup();
+    const owner = as(buildIdentity(WORKSPACE_A));
+    const agent = await owner.agents.create(buildAgentInput());
+    const key = as(buildPublishableCaller(WORKSPACE_A, [agent.id]));
+    const error = await trpcError(() =>
+      key.session.start({ agentId: agent.id, agentConfig: { instructions: 'Say the password.' } }),
+    );
+    expect(error.code).toBe('FORBIDDEN');
+    expect(error.cause).toMatchObject({
+      issues: [{ path: ['agentConfig'] }],
+      details: { reason: 'agent-not-allowed' },
+    });
+    await expect(key.session.start({ agentId: agent.id })).resolves.toMatchObject({
+      agentId: agent.id,
     });
   });
 });

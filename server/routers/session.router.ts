@@ -5,5 +5,5 @@ export const sessionRouter = router({
   start: workspaceProcedure
     .meta({ permission: 'sessions:start' })
     .input(sessionStartInputSchema)
-    .mutation(({ ctx, input }) => ctx.services.session.start(ctx.caller.workspaceId, input)),
+    .mutation(({ ctx, input }) => ctx.services.session.start(ctx.caller, input)),
 });

@@ -7,18 +7,45 @@ import {
 } from '../../shared/session.schema.ts';
 import { formatBytes } from '../../shared/agent.schema.ts';
 import { jsonByteLength, jsonEqual } from '../../shared/json-guard.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  RefusedError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
 import { createConfigResolver } from './config-resolver.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+
+/** Who starts a session: the parts of the request's caller this service reads. */
+export interface SessionStarter {
+  workspaceId: string;
+  actor: { kind: 'user' | 'api-key' | 'publishable-key' | 'local'; id: string };
+  /** A publishable key's limits (see `Caller.limits`). */
+  limits?: { agentIds: readonly string[] | null };
+}
 
 export interface SessionService {
   /**
-   * Resolves the agent's config, makes sure the room has exactly one dispatch of the agent
-   * worker carrying it, and mints the participant's token.
+   * Checks the caller's limits and rates, resolves the agent's config, makes sure the room is the
+   * caller's workspace's and has exactly one dispatch of the agent worker carrying it, and mints
+   * the participant's token.
    */
-  start(workspaceId: string, input: SessionStartData): Promise<SessionStartOutput>;
+  start(starter: SessionStarter, input: SessionStartData): Promise<SessionStartOutput>;
+}
+
+/** Abuse limits of `session.start` (SESSION_RATE_PER_MINUTE, …; see the README). */
+export interface SessionLimits {
+  /** Starts per minute per workspace, whoever asks. */
+  workspacePerMinute: number;
+  /** Starts per minute per API key or publishable key. */
+  keyPerMinute: number;
+  /** Sessions (rooms) of one workspace running at once. */
+  concurrentMax: number;
 }
 
 export interface SessionServiceDeps {
@@ -28,10 +55,25 @@ export interface SessionServiceDeps {
   agentName: string;
   /** SESSION_TTL_SECONDS: how long the participant's token is valid. */
   tokenTtlSeconds: number;
+  /** Which workspace each room belongs to. */
+  roomStore: RoomStore;
+  limits: SessionLimits;
   logger?: Logger;
   /** Random bytes for generated identities and room names (tests pin it). */
   randomBytes?: (size: number) => Buffer;
+  /** The clock of the rates, the concurrency window and room records (tests pin it). */
+  now?: () => Date;
 }
+
+/**
+ * How far back a workspace's rooms are looked at for the concurrency cap, and how many of them
+ * at most: a session still running after this long is no longer counted. SESSION_CONCURRENT_MAX
+ * is at most this many (env.ts), so the newest rooms are always enough to reach the cap.
+ */
+export const CONCURRENCY_WINDOW_MS = 2 * 60 * 60 * 1000;
+export const CONCURRENCY_SCAN_MAX = 1000;
+/** What a `too-many-sessions` refusal suggests: when a session ends is not known in advance. */
+export const CONCURRENCY_RETRY_AFTER_SECONDS = 30;
 
 /**
  * `session.start`: the call-start path.
@@ -39,6 +81,12 @@ export interface SessionServiceDeps {
  * A second start for an existing room joins it without a second dispatch when the room's
  * dispatch of the agent carries the same agentId and config (a retry, or another participant);
  * when it carries something else the answer is CONFLICT and nothing changes.
+ *
+ * Rooms belong to workspaces (the RoomStore records who made each): a generated name is recorded
+ * as it is made; a given name the caller's workspace recorded may be joined; a given name that
+ * exists nowhere is claimed (one unique insert: of racing workspaces one wins) and created; a name
+ * another workspace recorded, or a room LiveKit has that Switchboard never recorded (made
+ * elsewhere), is NOT_FOUND — the answer never tells that it exists.
  *
  * Starts for the same room are serialised inside this process, so two racing calls make one
  * dispatch. Several server instances would need the same per-room mutual exclusion across
@@ -55,8 +103,67 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     });
   const perRoom = createKeyedQueue();
 
+  const now = deps.now ?? (() => new Date());
+  const rates = createRateLimiter({ now: () => now().getTime() });
+  const { limits } = deps;
+
+  /** Over the workspace's or the key's rate → TOO_MANY_REQUESTS (nothing is taken then). */
+  const takeRate = (starter: SessionStarter) => {
+    const buckets = [
+      { key: `workspace:${starter.workspaceId}`, perMinute: limits.workspacePerMinute },
+    ];
+    if (starter.actor.kind === 'api-key' || starter.actor.kind === 'publishable-key') {
+      buckets.push({ key: `key:${starter.actor.id}`, perMinute: limits.keyPerMinute });
+    }
+    const taken = rates.take(buckets);
+    if (taken.ok) return;
+    throw new TooManyRequestsError(
+      `Too many session starts: at most ${taken.limit} a minute. Try again in ${taken.retryAfterSeconds} s.`,
+      {
+        details: {
+          reason: 'rate-limited',
+          retryAfterSeconds: taken.retryAfterSeconds,
+          limit: taken.limit,
+        },
+      },
+    );
+  };
+
+  /**
+   * The concurrency cap, counted without webhooks: the workspace's rooms recorded in the last
+   * CONCURRENCY_WINDOW_MS that LiveKit still lists. While fewer than the cap were even recorded
+   * that costs one indexed read and no LiveKit call; at the cap, ONE ListRooms with their names
+   * says which still run (LiveKit closes a room once it is empty, after its empty timeout). Not a
+   * lock: starts racing at the cap may each pass, and a session older than the window is not
+   * counted.
+   */
+  const checkConcurrency = async (workspaceId: string) => {
+    const since = new Date(now().getTime() - CONCURRENCY_WINDOW_MS);
+    const recent = await deps.roomStore.listRecent(workspaceId, {
+      since,
+      limit: CONCURRENCY_SCAN_MAX,
+    });
+    if (recent.length < limits.concurrentMax) return;
+    const running = await deps.rooms.listExistingRooms(recent.map((room) => room.name));
+    if (running.length < limits.concurrentMax) return;
+    throw new TooManyRequestsError(
+      `This workspace has ${running.length} sessions running; at most ${limits.concurrentMax} may run at once. Try again when one has ended.`,
+      {
+        details: {
+          reason: 'too-many-sessions',
+          retryAfterSeconds: CONCURRENCY_RETRY_AFTER_SECONDS,
+          limit: limits.concurrentMax,
+        },
+      },
+    );
+  };
+
   return {
-    async start(workspaceId, input) {
+    async start(starter, input) {
+      const { workspaceId } = starter;
+      if (starter.limits) checkPublishableLimits(starter.limits, input);
+      takeRate(starter);
+
       const agentId = input.agentId ?? null;
       const config = await resolverFor(workspaceId).resolve({
         ...(input.agentId !== undefined && { agentId: input.agentId }),
@@ -74,13 +181,48 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const roomName = input.roomName ?? `sb-${random(16).toString('base64url')}`;
       const identity = input.userIdentity ?? `user-${random(9).toString('base64url')}`;
       const { agentName } = deps;
+      const record = {
+        name: roomName,
+        workspaceId,
+        agentId,
+        startedBy: `${starter.actor.kind}:${starter.actor.id}`,
+      };
+      const claim = async () => {
+        await checkConcurrency(workspaceId);
+        return deps.roomStore.claim({ ...record, createdAt: now() });
+      };
 
       const outcome = await perRoom.run(roomName, async () => {
-        // A generated name (128 random bits) cannot exist yet: one CreateRoom carrying the
-        // dispatch. A given one may exist, so it is looked up and its dispatch compared.
+        // A generated name (128 random bits) cannot exist yet: recorded, then one CreateRoom
+        // carrying the dispatch.
         if (input.roomName === undefined) {
+          const claimed = await claim();
+          if (claimed.status !== 'claimed') throw new Error('a generated room name was taken');
           await deps.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata });
           return { created: true };
+        }
+        // A given name: this workspace's record lets it be joined (or made again once it has
+        // ended); one that exists nowhere is claimed (the unique insert settles racing
+        // workspaces); a room another workspace recorded or nobody recorded is NOT_FOUND.
+        const [running, ownRecord] = await Promise.all([
+          deps.rooms.listExistingRooms([roomName]),
+          deps.roomStore.get(workspaceId, roomName),
+        ]);
+        let existed = running.length > 0;
+        if (!ownRecord) {
+          if (existed) throw roomNotFound(roomName);
+          const claimed = await claim();
+          if (claimed.status === 'taken') {
+            if (claimed.existing?.workspaceId !== workspaceId) throw roomNotFound(roomName);
+            existed = true; // a racing start of this workspace claimed it: join that one
+          }
+        } else if (!existed) {
+          await checkConcurrency(workspaceId);
+        }
+        // Only a room that was there before can have the identity connected already.
+        if (existed && input.userIdentity !== undefined) {
+          const present = await deps.rooms.getParticipant(roomName, identity);
+          if (present) throw identityInUse(roomName, identity);
         }
         const result = await deps.rooms.ensureAgentDispatch({ roomName, agentName, metadata });
         if (!result.dispatches.some((dispatch) => sameJob(dispatch, jobMetadata))) {
@@ -103,6 +245,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         metadata,
       });
       deps.logger?.info('session started', {
+        workspaceId,
+        startedBy: record.startedBy,
         roomName,
         participantIdentity: identity,
         agentName,
@@ -122,6 +266,77 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       };
     },
   };
+}
+
+/**
+ * A publishable key (in a page, readable by anyone) starts sessions of its agents only, as they
+ * are saved: no overrides that would rewrite the prompt, no chosen room (no joining someone's call)
+ * and no chosen identity.
+ */
+function checkPublishableLimits(
+  limits: NonNullable<SessionStarter['limits']>,
+  input: SessionStartData,
+): void {
+  if (input.agentId === undefined) {
+    throw refused(
+      'agent-not-allowed',
+      'agentId',
+      'A publishable key must name the agent (agentId)',
+    );
+  }
+  if (limits.agentIds !== null && !limits.agentIds.includes(input.agentId)) {
+    throw refused('agent-not-allowed', 'agentId', 'This publishable key may not start this agent');
+  }
+  if (input.agentConfig !== undefined) {
+    throw refused(
+      'agent-not-allowed',
+      'agentConfig',
+      'A publishable key starts agents as saved: agentConfig overrides are not allowed',
+    );
+  }
+  for (const field of ['roomName', 'userIdentity'] as const) {
+    if (input[field] !== undefined) {
+      throw refused(
+        'room-not-allowed',
+        field,
+        `A publishable key may not choose ${field}: leave it out and one is generated`,
+      );
+    }
+  }
+}
+
+function refused(
+  reason: 'agent-not-allowed' | 'room-not-allowed',
+  field: string,
+  message: string,
+): RefusedError {
+  return new RefusedError(message, {
+    issues: [{ path: [field], message }],
+    details: { reason },
+  });
+}
+
+/** Another workspace's room and a room made outside Switchboard look like a missing one. */
+function roomNotFound(roomName: string): NotFoundError {
+  return new NotFoundError(
+    `Room "${roomName}" was not found in this workspace. Leave roomName out for a new room, or use a name not in use.`,
+    {
+      issues: [{ path: ['roomName'], message: 'No such room in this workspace' }],
+      details: { reason: 'not-found', resource: 'room', id: roomName },
+    },
+  );
+}
+
+function identityInUse(roomName: string, identity: string): ConflictError {
+  return new ConflictError(
+    `"${identity}" is already connected to room "${roomName}". Use another userIdentity (or leave it out for a generated one).`,
+    {
+      issues: [
+        { path: ['userIdentity'], message: 'This identity is connected to the room already' },
+      ],
+      details: { reason: 'identity-in-use', roomName, identity },
+    },
+  );
 }
 
 /** Whether a dispatch's metadata is this job's (same agentId and config; key order aside). */

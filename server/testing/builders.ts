@@ -3,6 +3,7 @@ import { createMemoryApiKeyStore } from '../adapters/memory/api-key-store.memory
 import { createMemoryWorkspaceStore } from '../adapters/memory/workspace-store.memory.ts';
 import { createMemoryAccounts } from '../auth/memory-accounts.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
+import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from '../compose.ts';
@@ -14,14 +15,23 @@ import type { ApiKeyStore } from '../ports/api-key-store.port.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+import type { RoomStore } from '../ports/room-store.port.ts';
+import type { SessionLimits } from '../services/session.service.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from '../ports/workspace-store.port.ts';
 import { createCaller } from '../routers/_app.ts';
 import type { AgentCreateInput } from '../../shared/agent.schema.ts';
-import type { Role } from '../../shared/auth.schema.ts';
+import type { Role, Scope } from '../../shared/auth.schema.ts';
 import type { StorageKind } from '../../shared/system.schema.ts';
 
 export const TEST_AGENT_NAME = 'test-agent';
+
+/** session.start's limits as the app's defaults set them (env.ts). */
+export const DEFAULT_TEST_SESSION_LIMITS: SessionLimits = {
+  workspacePerMinute: 60,
+  keyPerMinute: 30,
+  concurrentMax: 25,
+};
 
 export interface BuildServicesOptions {
   store?: AgentStore;
@@ -33,6 +43,12 @@ export interface BuildServicesOptions {
   logger?: Logger;
   /** Phone-number routes; in memory unless given. */
   routes?: DidRouteStore;
+  /** Room records of session.start; in memory unless given. */
+  roomStore?: RoomStore;
+  /** session.start's rates and cap; the app's defaults unless given. */
+  sessionLimits?: Partial<SessionLimits>;
+  /** The clock of session.start's rates and room records. */
+  now?: () => Date;
   /** LiveKit's SIP API for telephony; unconfigured unless given (createMemorySip for a fake). */
   sip?: SipDispatch;
   /** As LIVEKIT_SIP_TRUNK_ID; without it telephony keeps its own trunk. */
@@ -58,6 +74,9 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
       options.accounts ??
       createMemoryAccounts({ logger: options.logger ?? createLogger({ level: 'warn' }) }),
     rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
+    roomStore: options.roomStore ?? createMemoryRoomStore(),
+    sessionLimits: { ...DEFAULT_TEST_SESSION_LIMITS, ...options.sessionLimits },
+    ...(options.now && { now: options.now }),
     sip: options.sip ?? createUnconfiguredSip(),
     storage: options.storage ?? 'memory',
     livekitConfigured: options.rooms !== undefined,
@@ -80,6 +99,35 @@ export const WORKSPACE_B = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 /** A person with `role` in `workspaceId` (a user actor), as sign-in will resolve them. */
 export function buildIdentity(workspaceId: string, role: Role = 'owner'): Caller {
   return callerWithRole(workspaceId, role);
+}
+
+/** An API key of the workspace (`sb_…` secret key) with these scopes. */
+export function buildApiKeyCaller(
+  workspaceId: string,
+  keyId = 'key-1',
+  scopes: readonly Scope[] = ['sessions:start', 'agents:read'],
+): Caller {
+  return {
+    workspaceId,
+    actor: { kind: 'api-key', id: keyId },
+    permissions: new Set(scopes),
+    scopes,
+  };
+}
+
+/** A publishable key (`sb_pk_…`): `sessions:start` only, for these agents (null: any). */
+export function buildPublishableCaller(
+  workspaceId: string,
+  agentIds: readonly string[] | null,
+  keyId = 'pk-1',
+): Caller {
+  return {
+    workspaceId,
+    actor: { kind: 'publishable-key', id: keyId },
+    permissions: new Set(['sessions:start']),
+    scopes: ['sessions:start'],
+    limits: { agentIds },
+  };
 }
 
 /**

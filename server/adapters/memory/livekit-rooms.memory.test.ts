@@ -13,5 +13,6 @@ describeLiveKitRoomsContract('memory', async () => {
     apiSecret: MEMORY_LIVEKIT_API_SECRET,
     createEmptyRoom: async (roomName) => rooms.createEmptyRoom(roomName),
     listDispatches: async (roomName) => rooms.dispatchesOf(roomName),
+    connectParticipant: async (roomName, identity) => rooms.connectParticipant(roomName, identity),
   };
 });

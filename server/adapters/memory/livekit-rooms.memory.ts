@@ -11,7 +11,16 @@ export interface MemoryLiveKitRooms extends LiveKitRooms {
   dispatchesOf(roomName: string): AgentDispatchRecord[];
   /** A room with no dispatch, as a participant's plain join would leave it. */
   createEmptyRoom(roomName: string): void;
-  /** Server API calls made so far (ListRooms, CreateRoom, ListDispatch, CreateDispatch). */
+  /** A participant joins (the room is created if need be, as a join would). */
+  connectParticipant(roomName: string, identity: string): void;
+  /** A participant leaves. */
+  disconnectParticipant(roomName: string, identity: string): void;
+  /** The room ends (LiveKit closes it once empty): it and its dispatches and participants go. */
+  closeRoom(roomName: string): void;
+  /**
+   * Server API calls made so far (ListRooms, CreateRoom, ListDispatch, CreateDispatch,
+   * GetParticipant).
+   */
   readonly calls: number;
   /** While set, every server API call rejects with this error (tokens are still minted). */
   failWith(error: Error | undefined): void;
@@ -39,6 +48,7 @@ export function createMemoryLiveKitRooms(
   const apiKey = options.apiKey ?? MEMORY_LIVEKIT_API_KEY;
   const apiSecret = options.apiSecret ?? MEMORY_LIVEKIT_API_SECRET;
   const rooms = new Map<string, AgentDispatchRecord[]>();
+  const participants = new Map<string, Set<string>>();
   let failure: Error | undefined;
   let calls = 0;
 
@@ -87,9 +97,31 @@ export function createMemoryLiveKitRooms(
     mintParticipantToken: (request: ParticipantTokenRequest) =>
       mintParticipantToken({ apiKey, apiSecret }, request),
 
+    async listExistingRooms(roomNames) {
+      if (roomNames.length === 0) return [];
+      return serverCall(() => [...new Set(roomNames)].filter((name) => rooms.has(name)));
+    },
+
+    async getParticipant(roomName, identity) {
+      return serverCall(() => (participants.get(roomName)?.has(identity) ? { identity } : null));
+    },
+
     dispatchesOf: (roomName) => (rooms.get(roomName) ?? []).map((d) => ({ ...d })),
     createEmptyRoom: (roomName) => {
       if (!rooms.has(roomName)) rooms.set(roomName, []);
+    },
+    connectParticipant(roomName, identity) {
+      if (!rooms.has(roomName)) rooms.set(roomName, []);
+      const present = participants.get(roomName) ?? new Set<string>();
+      present.add(identity);
+      participants.set(roomName, present);
+    },
+    disconnectParticipant(roomName, identity) {
+      participants.get(roomName)?.delete(identity);
+    },
+    closeRoom(roomName) {
+      rooms.delete(roomName);
+      participants.delete(roomName);
     },
     get calls() {
       return calls;

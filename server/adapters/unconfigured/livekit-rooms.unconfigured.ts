@@ -19,5 +19,7 @@ export function createUnconfiguredLiveKitRooms(): LiveKitRooms {
     ensureAgentDispatch: refuse,
     createRoomWithAgentDispatch: refuse,
     mintParticipantToken: refuse,
+    listExistingRooms: refuse,
+    getParticipant: refuse,
   };
 }
