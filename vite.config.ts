@@ -25,6 +25,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/trpc': apiTarget,
+      '/api': apiTarget,
       '/healthz': apiTarget,
       '/readyz': apiTarget,
     },

@@ -4,6 +4,8 @@
 // Services already running elsewhere are used instead of starting ours: set MONGODB_URI, and/or
 // LIVEKIT_URL with LIVEKIT_API_KEY and LIVEKIT_API_SECRET.
 
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeExit, spawnManaged, type ManagedChild } from './lib/child.ts';
 import { startDevServices, type DevServices } from './lib/dev-services.ts';
@@ -51,6 +53,16 @@ async function waitUntilAnswering(
     }
     await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
   }
+}
+
+/** A random AUTH_SECRET made once and kept in .data/auth-secret (development only). */
+function developmentAuthSecret(): string {
+  const file = path.join(REPO_ROOT, '.data', 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 let services: DevServices | undefined;
@@ -122,6 +134,10 @@ try {
     PORT: apiPort,
     HOST: '127.0.0.1',
     NODE_ENV: 'development',
+    // Signs you in as the development owner (only on loopback; DEV_SIGN_IN=false to try sign-in).
+    DEV_SIGN_IN: process.env.DEV_SIGN_IN || 'true',
+    // Kept in .data/ so sessions survive the API's restarts on every edit.
+    AUTH_SECRET: process.env.AUTH_SECRET || developmentAuthSecret(),
     ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
   };
 

@@ -52,6 +52,13 @@ interface Storage {
   kind: StorageKind;
   store: AgentStore;
   mongo?: MongoHandle;
+  /**
+   * Runs `task` once the database first answers (index creation, adoption); a failure is logged.
+   * `close()` waits for these before closing the connection under them.
+   */
+  afterConnect(what: string, task: () => Promise<unknown>): Promise<void>;
+  /** Settles when every `afterConnect` task has (at once if the database never answered). */
+  settled(): Promise<void>;
 }
 
 /** The composition root: env → database → adapters → services → HTTP server. */
@@ -70,11 +77,11 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
   });
   const services = createServices({
     accounts,
-    ...selectIdentityStores(storage, logger),
+    ...selectIdentityStores(storage),
     agentStore: storage.store,
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
-    roomStore: selectRoomStore(storage, logger),
+    roomStore: selectRoomStore(storage),
     sessionLimits: {
       workspacePerMinute: env.SESSION_RATE_PER_MINUTE,
       keyPerMinute: env.SESSION_KEY_RATE_PER_MINUTE,
@@ -112,14 +119,12 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     ...(env.LIVEKIT_URL !== undefined && { livekitUrl: env.LIVEKIT_URL }),
   });
 
-  const stored = storage.mongo?.ready.then(() => accounts.ensureIndexes()) ?? Promise.resolve();
-  const firstStart = stored
-    .then(() =>
-      env.DEV_SIGN_IN
-        ? developmentOwner(services, logger)
-        : announceSetup(services, baseURL, logger),
-    )
-    .catch((error: unknown) => logger.error('could not prepare sign-in', { error }));
+  const firstStart = storage.afterConnect('prepare sign-in', async () => {
+    await accounts.ensureIndexes();
+    await (env.DEV_SIGN_IN
+      ? developmentOwner(services, logger)
+      : announceSetup(services, baseURL, logger));
+  });
 
   return {
     http,
@@ -129,6 +134,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
       await services.telephony.settled();
+      await storage.settled();
       await storage.mongo?.close();
     },
   };
@@ -142,23 +148,48 @@ function selectStorage(env: Env, logger: Logger): Storage {
       logger,
     });
     const store = createMongooseAgentStore(mongo.connection);
-    mongo.ready
-      .then(() => store.ensureIndexes())
-      .then(() => adopt('agents', () => store.adoptUnowned(FIRST_WORKSPACE_ID), logger))
-      .catch((error: unknown) => logger.error('could not create indexes', { error }));
-    return { kind: 'mongodb', store, mongo };
+    const tasks: Promise<void>[] = [];
+    let connected = false;
+    void mongo.ready.then(() => (connected = true));
+    const storage: Storage = {
+      kind: 'mongodb',
+      store,
+      mongo,
+      afterConnect(what, task) {
+        const done = mongo.ready.then(task).then(
+          () => undefined,
+          (error: unknown) => logger.error(`could not ${what}`, { error }),
+        );
+        tasks.push(done);
+        return done;
+      },
+      settled: async () => {
+        if (connected) await Promise.all(tasks);
+      },
+    };
+    void storage.afterConnect('create the agents indexes', async () => {
+      await store.ensureIndexes();
+      await adopt('agents', () => store.adoptUnowned(FIRST_WORKSPACE_ID), logger);
+    });
+    return storage;
   }
   if (env.NODE_ENV === 'production') {
     logger.error(
       'MONGODB_URI is not set: agents.* will answer SERVICE_UNAVAILABLE "Persistence is not configured"',
     );
-    return { kind: 'unconfigured', store: createUnconfiguredAgentStore() };
+    return { kind: 'unconfigured', store: createUnconfiguredAgentStore(), ...noDatabase };
   }
   logger.warn(
     '*** MONGODB_URI is not set: agents are kept IN MEMORY and are LOST when the server stops. Run `npm run services` for a local database, or set MONGODB_URI. ***',
   );
-  return { kind: 'memory', store: createMemoryAgentStore() };
+  return { kind: 'memory', store: createMemoryAgentStore(), ...noDatabase };
 }
+
+/** Without a database nothing waits for one. */
+const noDatabase = {
+  afterConnect: async () => {},
+  settled: async () => {},
+};
 
 /** env.ts makes LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET all-or-none. */
 function livekitConfigured(
@@ -188,10 +219,10 @@ function selectLiveKit(env: Env, logger: Logger): LiveKitRooms {
 function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
   if (storage.mongo) {
     const store = createMongooseDidRouteStore(storage.mongo.connection);
-    storage.mongo.ready
-      .then(() => store.ensureIndexes())
-      .then(() => adopt('routes', () => store.adoptUnowned(FIRST_WORKSPACE_ID), logger))
-      .catch((error: unknown) => logger.error('could not create route indexes', { error }));
+    void storage.afterConnect('create the route indexes', async () => {
+      await store.ensureIndexes();
+      await adopt('routes', () => store.adoptUnowned(FIRST_WORKSPACE_ID), logger);
+    });
     return store;
   }
   return storage.kind === 'unconfigured'
@@ -204,12 +235,10 @@ function selectRouteStore(storage: Storage, logger: Logger): DidRouteStore {
  * production server without MONGODB_URI, where sessions from overrides alone still start. What a
  * restart forgets only refuses more (a running room nobody recorded is NOT_FOUND), never less.
  */
-function selectRoomStore(storage: Storage, logger: Logger): RoomStore {
+function selectRoomStore(storage: Storage): RoomStore {
   if (storage.mongo) {
     const store = createMongooseRoomStore(storage.mongo.connection);
-    storage.mongo.ready
-      .then(() => store.ensureIndexes())
-      .catch((error: unknown) => logger.error('could not create room indexes', { error }));
+    void storage.afterConnect('create the room indexes', () => store.ensureIndexes());
     return store;
   }
   return createMemoryRoomStore();
@@ -253,17 +282,15 @@ async function adopt(what: string, adoptUnowned: () => Promise<number>, logger: 
  * in memory (like the accounts), so a development server or a production one without
  * MONGODB_URI can still be set up and signed in to.
  */
-function selectIdentityStores(storage: Storage, logger: Logger) {
+function selectIdentityStores(storage: Storage) {
   if (!storage.mongo) {
     return { workspaceStore: createMemoryWorkspaceStore(), keyStore: createMemoryApiKeyStore() };
   }
   const workspaceStore = createMongooseWorkspaceStore(storage.mongo.connection);
   const keyStore = createMongooseApiKeyStore(storage.mongo.connection);
-  storage.mongo.ready
-    .then(() => Promise.all([workspaceStore.ensureIndexes(), keyStore.ensureIndexes()]))
-    .catch((error: unknown) =>
-      logger.error('could not create workspace and key indexes', { error }),
-    );
+  void storage.afterConnect('create the workspace and key indexes', () =>
+    Promise.all([workspaceStore.ensureIndexes(), keyStore.ensureIndexes()]),
+  );
   return { workspaceStore, keyStore };
 }
 

@@ -33,6 +33,8 @@ export interface WorkspaceService {
   roleIn(workspaceId: string, userId: string): Promise<Role | null>;
   /** A new workspace with `owner` as its owner (the very first one takes FIRST_WORKSPACE_ID). */
   create(owner: AccountUser, name: string): Promise<Membership>;
+  /** A workspace by id (NOT_FOUND when there is none). */
+  get(workspaceId: string): Promise<Workspace>;
   rename(workspaceId: string, name: string): Promise<Workspace>;
 
   listMembers(workspaceId: string): Promise<Member[]>;
@@ -81,6 +83,10 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? randomBytes;
 
+  const workspaceNotFound = (id: string) =>
+    new NotFoundError('No such workspace', {
+      details: { reason: 'not-found', resource: 'workspace', id },
+    });
   const memberNotFound = (userId: string) =>
     new NotFoundError('No such member in this workspace', {
       details: { reason: 'not-found', resource: 'member', id: userId },
@@ -160,13 +166,15 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       return toMembership(workspace, member);
     },
 
+    async get(workspaceId) {
+      const workspace = await store.getWorkspace(workspaceId);
+      if (!workspace) throw workspaceNotFound(workspaceId);
+      return toWorkspace(workspace);
+    },
+
     async rename(workspaceId, name) {
       const workspace = await store.renameWorkspace(workspaceId, name);
-      if (!workspace) {
-        throw new NotFoundError('No such workspace', {
-          details: { reason: 'not-found', resource: 'workspace', id: workspaceId },
-        });
-      }
+      if (!workspace) throw workspaceNotFound(workspaceId);
       return toWorkspace(workspace);
     },
 
