@@ -5,7 +5,7 @@ import { z } from 'zod';
  * and permissions tables are this file, and the dashboard will hide what a role cannot do.
  *
  * A caller is reduced to a set of permissions: a signed-in person gets their role's permissions
- * in the workspace they work in; an API key (with sign-in) will get its scopes, which are
+ * in the workspace they work in; an API key gets its scopes, which are
  * permissions by the same names.
  */
 
@@ -17,8 +17,8 @@ export const PERMISSIONS = {
   'sessions:read': 'see the calls that were started (reserved: no procedure reads them yet)',
   'telephony:read': 'list and read phone-number routes, test a number (`telephony.resolve`)',
   'telephony:write': 'add, change and delete phone-number routes; `telephony.sync`',
-  'keys:admin': 'create and revoke API keys (with sign-in)',
-  'members:admin': 'invite and remove members, change roles (with sign-in)',
+  'keys:admin': 'create, list and revoke API keys',
+  'members:admin': 'invite and remove members, change roles, rename the workspace',
 } as const;
 
 export const permissionSchema = z.enum(
