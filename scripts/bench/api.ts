@@ -30,6 +30,10 @@ import {
 } from 'livekit-server-sdk';
 import mongoose, { type Connection } from 'mongoose';
 import { buildApp, type App } from '../../server/app.ts';
+import { createHttpServer } from '../../server/http/server.ts';
+import { callerWithRole } from '../../server/identity.ts';
+import { appRouter } from '../../server/routers/_app.ts';
+import { createTestOwner } from '../../server/testing/auth.ts';
 import {
   AGENTS_COLLECTION,
   AGENTS_LIST_INDEX,
@@ -120,11 +124,17 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
     baseline = await startBaseline(raw, livekit);
     const base = baseline.url;
 
+    // Every call is signed in: a secret key of an owner's workspace (as `npm run admin` makes).
+    const owner = await createTestOwner(app.services);
     const trpc = {
-      query: (path: string, input: unknown) =>
-        call(`${sb}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`),
+      query: (path: string, input: unknown, headers = owner.headers) =>
+        call(`${sb}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers }),
       mutate: (path: string, input: unknown) =>
-        call(`${sb}/trpc/${path}`, { method: 'POST', body: JSON.stringify(input) }),
+        call(`${sb}/trpc/${path}`, {
+          method: 'POST',
+          body: JSON.stringify(input),
+          headers: owner.headers,
+        }),
     };
 
     const created = (await trpc.mutate('agents.create', {
@@ -171,6 +181,35 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
     };
 
     await measureAgents(1);
+
+    // What signing in adds: the same agents.get on the same services, once through a server that
+    // takes every request as the owner without looking (what every request was before sign-in).
+    say('bench: the cost of signing in (session cookie, secret key) over no sign-in…');
+    const unsigned = await startUnsignedServer(app, owner.workspaceId);
+    const cookie = await signInCookie(sb, owner.email, owner.password);
+    const signInRows: Row[] = [];
+    const oneId = agentId;
+    const noSignIn = () =>
+      call(
+        `${unsigned.url}/trpc/agents.get?input=${encodeURIComponent(JSON.stringify({ agentId: oneId }))}`,
+      );
+    for (const [operation, headers] of [
+      ['agents.get, cookie', { cookie }],
+      ['agents.get, secret key', owner.headers],
+    ] as const) {
+      signInRows.push({
+        operation,
+        agents: 1,
+        ...(await measure(
+          {
+            switchboard: () => trpc.query('agents.get', { agentId: oneId }, headers),
+            baseline: noSignIn,
+          },
+          count,
+        )),
+      });
+    }
+    await unsigned.close();
 
     say('bench: session.start…');
     const bareSession = () =>
@@ -220,6 +259,7 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
 
     print({
       rows,
+      signInRows,
       oldFilter,
       database: database.label,
       livekit: livekit.url,
@@ -414,10 +454,13 @@ async function positionAt(raw: Connection, index: number) {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-async function call(url: string, init: RequestInit = {}): Promise<unknown> {
+async function call(
+  url: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<unknown> {
   const response = await fetch(url, {
     ...init,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...init.headers },
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
@@ -473,6 +516,7 @@ function stats(samples: number[]): Stats {
 
 function print(report: {
   rows: Row[];
+  signInRows: Row[];
   oldFilter: Stats;
   database: string;
   livekit: string;
@@ -492,6 +536,13 @@ function print(report: {
       (row) =>
         `${row.operation.padEnd(24)}${row.agents.toLocaleString('en').padStart(7)}${String(row.switchboard.count).padStart(5)}  ${pair(row.switchboard)}  ${pair(row.baseline)} ${ratio(row.switchboard, row.baseline)}`,
     ),
+    '',
+    `What signing in adds to a request: agents.get signed in, beside the same services answering every request as the owner without looking (n, med / p95)`,
+    ...report.signInRows.map(
+      (row) =>
+        `${row.operation.padEnd(24)}${''.padStart(7)}${String(row.switchboard.count).padStart(5)}  ${pair(row.switchboard)}  ${pair(row.baseline)} ${ratio(row.switchboard, row.baseline)}   +${ms(row.switchboard.median - row.baseline.median)} ms median`,
+    ),
+    `(cookie: better-auth reads the session and its user, then the membership; key: one look-up by hash. On FerretDB each is a scan; on MongoDB an index seek.)`,
     '',
     `For comparison, agents.get's filter before this change ({ _id, deletedAt: null }) in the bare handler at ${AGENTS_AT_SCALE.toLocaleString('en')} agents: ${ms(report.oldFilter.median)} / ${ms(report.oldFilter.p95)} ms (median / p95, n ${report.oldFilter.count}).`,
     `Pages of ${PAGE_SIZE}; the deep page starts halfway down the list (at 1 agent: after it, an empty page). A series stops after ${SERIES_BUDGET_MS / 1000} s with at least ${MIN_SLOW_COUNT} calls: with few calls, p95 is the maximum.`,
@@ -583,4 +634,42 @@ async function liveKitServer(): Promise<{
     apiSecret: started.apiSecret,
     stop: () => started.stop(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing in
+
+/** The app's services behind a server that takes every request as the owner, unauthenticated. */
+async function startUnsignedServer(app: App, workspaceId: string) {
+  const logger = createLogger({ level: 'error' });
+  const server = createHttpServer({
+    router: appRouter,
+    context: {
+      services: app.services,
+      logger,
+      authenticate: async () => ({
+        caller: callerWithRole(workspaceId, 'owner'),
+        user: null,
+        failure: null,
+      }),
+    },
+    logger,
+    bodyLimitBytes: 1024 * 1024,
+    requestTimeoutMs: 15_000,
+    readiness: async () => {},
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${port}`, close: () => server.shutdown(1000) };
+}
+
+/** A session cookie (`name=value`) from signing in over HTTP. */
+async function signInCookie(base: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.includes('session_token='));
+  if (!response.ok || !cookie) throw new Error(`sign-in answered ${response.status}`);
+  return cookie.split(';', 1)[0]!;
 }

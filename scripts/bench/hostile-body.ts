@@ -45,13 +45,16 @@ type Request = { type: 'reset' } | { type: 'stats' };
 
 /** The child: an in-memory Switchboard that reports its event-loop delay and memory on request. */
 async function serve(): Promise<void> {
-  const [{ buildApp }, { loadEnv }, { createLogger }] = await Promise.all([
+  const [{ buildApp }, { loadEnv }, { createLogger }, { createTestOwner }] = await Promise.all([
     import('../../server/app.ts'),
     import('../../server/env.ts'),
     import('../../server/logger.ts'),
+    import('../../server/testing/auth.ts'),
   ]);
   const app = buildApp(loadEnv({ NODE_ENV: 'development' }), createLogger({ level: 'error' }));
   const { port } = await app.http.listen(0, '127.0.0.1');
+  // Signed in, so the bodies reach validation (a stranger's are refused before it).
+  const { headers } = await createTestOwner(app.services);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   process.on('message', (message: Request) => {
@@ -72,7 +75,7 @@ async function serve(): Promise<void> {
     }
   });
   process.on('disconnect', () => void app.close().then(() => process.exit(0)));
-  process.send?.({ type: 'ready', port });
+  process.send?.({ type: 'ready', port, headers });
 }
 
 /** Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS. */
@@ -113,19 +116,27 @@ export async function runHostileBodyBench(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    const { port, headers } = await new Promise<{
+      port: number;
+      headers: Record<string, string>;
+    }>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the server child exited (${code})`)));
-      child.on('message', (message: { type: string; port?: number }) => {
-        if (message.type === 'ready' && message.port) resolve(message.port);
-      });
+      child.on(
+        'message',
+        (message: { type: string; port?: number; headers?: Record<string, string> }) => {
+          if (message.type === 'ready' && message.port && message.headers) {
+            resolve({ port: message.port, headers: message.headers });
+          }
+        },
+      );
     });
     const base = `http://127.0.0.1:${port}`;
     const create = (body: string) =>
       fetch(`${base}/trpc/agents.create`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
       }).then(async (res) => ({ status: res.status, text: await res.text() }));
 
     const lines = [
