@@ -1,11 +1,7 @@
 // Accounts for the browser tests (see scripts/testing/first-owner.ts for how they are made).
 
 import { randomBytes } from 'node:crypto';
-import {
-  setUpFirstOwner,
-  type SessionCookie,
-  type TestAccount,
-} from '../../scripts/testing/first-owner.ts';
+import { setUpFirstOwner, type TestAccount } from '../../scripts/testing/first-owner.ts';
 import { startBuiltApp, type BuiltApp } from './built-app.ts';
 
 export {
