@@ -177,19 +177,35 @@ function selectStorage(env: Env, logger: Logger): Storage {
     logger.error(
       'MONGODB_URI is not set: agents.* will answer SERVICE_UNAVAILABLE "Persistence is not configured"',
     );
-    return { kind: 'unconfigured', store: createUnconfiguredAgentStore(), ...noDatabase };
+    return {
+      kind: 'unconfigured',
+      store: createUnconfiguredAgentStore(),
+      ...withoutDatabase(logger),
+    };
   }
   logger.warn(
     '*** MONGODB_URI is not set: agents are kept IN MEMORY and are LOST when the server stops. Run `npm run services` for a local database, or set MONGODB_URI. ***',
   );
-  return { kind: 'memory', store: createMemoryAgentStore(), ...noDatabase };
+  return { kind: 'memory', store: createMemoryAgentStore(), ...withoutDatabase(logger) };
 }
 
-/** Without a database nothing waits for one. */
-const noDatabase = {
-  afterConnect: async () => {},
-  settled: async () => {},
-};
+/** Without a database the start-up tasks run at once (those that need one are not given). */
+function withoutDatabase(logger: Logger): Pick<Storage, 'afterConnect' | 'settled'> {
+  const tasks: Promise<void>[] = [];
+  return {
+    afterConnect(what, task) {
+      const done = task().then(
+        () => undefined,
+        (error: unknown) => logger.error(`could not ${what}`, { error }),
+      );
+      tasks.push(done);
+      return done;
+    },
+    settled: async () => {
+      await Promise.all(tasks);
+    },
+  };
+}
 
 /** env.ts makes LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET all-or-none. */
 function livekitConfigured(
