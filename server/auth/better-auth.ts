@@ -85,6 +85,9 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
         },
       },
       advanced: {
+        // better-auth skips its origin and CSRF checks when NODE_ENV is `test`: said explicitly,
+        // tests run the checks production runs.
+        disableOriginCheck: false,
         useSecureCookies: settings.baseURL.startsWith('https://'),
         cookiePrefix: 'sb',
         ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
