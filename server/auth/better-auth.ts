@@ -262,14 +262,40 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
       if (settings.database.kind !== 'mongodb') return;
       const db = settings.database.db();
       if (!db) return;
-      await db.collection('user').createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
-      await db
-        .collection('session')
-        .createIndex({ token: 1 }, { unique: true, name: 'token_unique' });
-      await db.collection('session').createIndex({ userId: 1 }, { name: 'by_user' });
-      await db.collection('account').createIndex({ userId: 1 }, { name: 'by_user' });
+      await ensureIndex(db, 'user', 'email', { unique: true, name: 'email_unique' });
+      await ensureIndex(db, 'session', 'token', { unique: true, name: 'token_unique' });
+      await ensureIndex(db, 'session', 'userId', { name: 'by_user' });
+      await ensureIndex(db, 'account', 'userId', { name: 'by_user' });
     },
   };
+}
+
+/**
+ * Creates a one-field index, or accepts an equivalent one (same field, same uniqueness) under
+ * another name: better-auth's MongoDB adapter creates these indexes too, under its own names, in
+ * the background on first use; whichever came first, the server must still start.
+ */
+async function ensureIndex(
+  db: mongo.Db,
+  collection: string,
+  field: string,
+  options: { name: string; unique?: boolean },
+): Promise<void> {
+  try {
+    await db.collection(collection).createIndex({ [field]: 1 }, options);
+  } catch (error) {
+    const existing = await db
+      .collection(collection)
+      .indexes()
+      .catch(() => []);
+    const equivalent = existing.some(
+      (index) =>
+        JSON.stringify(index.key) === JSON.stringify({ [field]: 1 }) &&
+        (index.unique === true) === (options.unique === true) &&
+        index.partialFilterExpression === undefined,
+    );
+    if (!equivalent) throw error;
+  }
 }
 
 function emailOf(body: unknown): string {
