@@ -35,7 +35,7 @@ export interface ServiceWiring {
   roomStore: RoomStore;
   /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
   sessionLimits: SessionLimits;
-  /** The clock of session.start's rates and room records; tests pin it. */
+  /** The clock of session.start's rates and room records, invitations' expiry, keys' use; tests pin it. */
   now?: () => Date;
   /** LiveKit's SIP API, for telephony. */
   sip: SipDispatch;
@@ -62,6 +62,7 @@ export interface ServiceWiring {
  */
 export function createServices(wiring: ServiceWiring): Services {
   const logger = wiring.logger && { logger: wiring.logger };
+  const now = wiring.now && { now: wiring.now };
   const agents = createAgentService({
     store: wiring.agentStore,
     references: createRouteReferences(wiring.routeStore),
@@ -70,12 +71,13 @@ export function createServices(wiring: ServiceWiring): Services {
   const workspaces = createWorkspaceService({
     store: wiring.workspaceStore,
     accounts: wiring.accounts,
+    ...now,
     ...logger,
   });
   return {
     accounts: wiring.accounts,
     agents,
-    keys: createApiKeyService({ store: wiring.keyStore, agents }),
+    keys: createApiKeyService({ store: wiring.keyStore, agents, ...now }),
     setup: createSetupService({
       store: wiring.workspaceStore,
       workspaces,
@@ -90,7 +92,7 @@ export function createServices(wiring: ServiceWiring): Services {
       tokenTtlSeconds: wiring.tokenTtlSeconds,
       roomStore: wiring.roomStore,
       limits: wiring.sessionLimits,
-      ...(wiring.now && { now: wiring.now }),
+      ...now,
       ...logger,
     }),
     system: createSystemService({

@@ -9,7 +9,7 @@ import type { mongo } from 'mongoose';
 import { PASSWORD_MIN_LENGTH } from '../../shared/workspace.schema.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { AccountUser, Accounts } from '../ports/accounts.port.ts';
+import type { AccountUser, Accounts, CreateAccountOutcome } from '../ports/accounts.port.ts';
 import type { SignInLockout } from './lockout.ts';
 
 /** The request header our HTTP layer sets from the socket: better-auth reads client IPs from it. */
@@ -85,6 +85,9 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
         },
       },
       advanced: {
+        // better-auth skips its origin and CSRF checks when NODE_ENV is `test`: said explicitly,
+        // tests run the checks production runs.
+        disableOriginCheck: false,
         useSecureCookies: settings.baseURL.startsWith('https://'),
         cookiePrefix: 'sb',
         ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
@@ -158,34 +161,53 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
     });
   };
 
-  return {
-    async create({ email, password, name }) {
-      const context = await instance().auth.$context;
-      const normalised = email.trim().toLowerCase();
-      try {
-        if (await context.internalAdapter.findUserByEmail(normalised)) {
-          return { status: 'email_taken' };
-        }
-        const hash = await context.password.hash(password);
-        const user = await context.internalAdapter.createUser(
-          {
-            email: normalised,
-            name,
-            emailVerified: false,
-          },
-          { method: 'admin' },
-        );
-        await context.internalAdapter.linkAccount({
-          userId: user.id,
-          providerId: 'credential',
-          accountId: user.id,
-          password: hash,
-        });
-        return { status: 'created', user: toUser(user) };
-      } catch (error) {
-        if (isDuplicateKey(error)) return { status: 'email_taken' };
-        return unavailable(error);
+  const createAccount = async (
+    email: string,
+    password: string,
+    name: string,
+  ): Promise<CreateAccountOutcome> => {
+    const context = await instance().auth.$context;
+    try {
+      if (await context.internalAdapter.findUserByEmail(email)) {
+        return { status: 'email_taken' };
       }
+      const hash = await context.password.hash(password);
+      const user = await context.internalAdapter.createUser(
+        { email, name, emailVerified: false },
+        { method: 'admin' },
+      );
+      await context.internalAdapter.linkAccount({
+        userId: user.id,
+        providerId: 'credential',
+        accountId: user.id,
+        password: hash,
+      });
+      return { status: 'created', user: toUser(user) };
+    } catch (error) {
+      if (isDuplicateKey(error)) return { status: 'email_taken' };
+      return unavailable(error);
+    }
+  };
+  /**
+   * Creates of one e-mail run one after another in this process: the memory database has no
+   * unique index to settle a race between them (on MongoDB `email_unique` settles it, across
+   * processes too).
+   */
+  const creating = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(email: string, task: () => Promise<T>): Promise<T> => {
+    const run = (creating.get(email) ?? Promise.resolve()).then(task);
+    const settled = run.catch(() => undefined);
+    creating.set(email, settled);
+    void settled.then(() => {
+      if (creating.get(email) === settled) creating.delete(email);
+    });
+    return run;
+  };
+
+  return {
+    create({ email, password, name }) {
+      const normalised = email.trim().toLowerCase();
+      return oneAtATime(normalised, () => createAccount(normalised, password, name));
     },
 
     async findByEmail(email) {
@@ -240,14 +262,40 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
       if (settings.database.kind !== 'mongodb') return;
       const db = settings.database.db();
       if (!db) return;
-      await db.collection('user').createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
-      await db
-        .collection('session')
-        .createIndex({ token: 1 }, { unique: true, name: 'token_unique' });
-      await db.collection('session').createIndex({ userId: 1 }, { name: 'by_user' });
-      await db.collection('account').createIndex({ userId: 1 }, { name: 'by_user' });
+      await ensureIndex(db, 'user', 'email', { unique: true, name: 'email_unique' });
+      await ensureIndex(db, 'session', 'token', { unique: true, name: 'token_unique' });
+      await ensureIndex(db, 'session', 'userId', { name: 'by_user' });
+      await ensureIndex(db, 'account', 'userId', { name: 'by_user' });
     },
   };
+}
+
+/**
+ * Creates a one-field index, or accepts an equivalent one (same field, same uniqueness) under
+ * another name: better-auth's MongoDB adapter creates these indexes too, under its own names, in
+ * the background on first use; whichever came first, the server must still start.
+ */
+async function ensureIndex(
+  db: mongo.Db,
+  collection: string,
+  field: string,
+  options: { name: string; unique?: boolean },
+): Promise<void> {
+  try {
+    await db.collection(collection).createIndex({ [field]: 1 }, options);
+  } catch (error) {
+    const existing = await db
+      .collection(collection)
+      .indexes()
+      .catch(() => []);
+    const equivalent = existing.some(
+      (index) =>
+        JSON.stringify(index.key) === JSON.stringify({ [field]: 1 }) &&
+        (index.unique === true) === (options.unique === true) &&
+        index.partialFilterExpression === undefined,
+    );
+    if (!equivalent) throw error;
+  }
 }
 
 function emailOf(body: unknown): string {

@@ -123,6 +123,11 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
   const join = async (invitation: InvitationRecord, user: AccountUser): Promise<Membership> => {
     const workspace = await store.getWorkspace(invitation.workspaceId);
     if (!workspace) throw invitationNotFound(invitation.id);
+    // Spent before the membership is added: of an accept and a revoke (or two accepts) racing,
+    // only the one whose claim holds goes on.
+    if (!(await store.spendInvitation(invitation.workspaceId, invitation.id, 'accepted', now()))) {
+      throw invitationNotFound(invitation.id);
+    }
     const outcome = await store.addMember({
       workspaceId: invitation.workspaceId,
       userId: user.id,
@@ -130,7 +135,6 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       name: user.name,
       role: invitation.role,
     });
-    await store.spendInvitation(invitation.workspaceId, invitation.id, 'accepted', now());
     deps.logger?.info('invitation accepted', {
       workspaceId: invitation.workspaceId,
       userId: user.id,

@@ -7,7 +7,7 @@ import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from '../compose.ts';
-import { createInnerContext, type Caller, type Services } from '../context.ts';
+import { createInnerContext, type Caller, type Services, type SignedInUser } from '../context.ts';
 import { callerWithRole, FIRST_WORKSPACE_ID, localOwnerCaller } from '../identity.ts';
 import { createLogger, createMemoryLogger, type Logger } from '../logger.ts';
 import type { Accounts } from '../ports/accounts.port.ts';
@@ -47,7 +47,7 @@ export interface BuildServicesOptions {
   roomStore?: RoomStore;
   /** session.start's rates and cap; the app's defaults unless given. */
   sessionLimits?: Partial<SessionLimits>;
-  /** The clock of session.start's rates and room records. */
+  /** The clock of session.start's rates and room records, invitations' expiry, keys' use. */
   now?: () => Date;
   /** LiveKit's SIP API for telephony; unconfigured unless given (createMemorySip for a fake). */
   sip?: SipDispatch;
@@ -133,7 +133,9 @@ export function buildPublishableCaller(
 /**
  * A router caller with a fresh context, and the lines it logged (services' lines included).
  * `caller` is who asks: the local workspace's owner unless given (`null`: nobody signed in).
- * `as(identity)` is another router caller over the SAME services, for cross-workspace tests.
+ * `as(identity)` is another router caller over the SAME services, for cross-workspace tests;
+ * `asPerson(user, identity)` is a signed-in person (as a session cookie resolves them), working
+ * in `identity`'s workspace (`null`: in none, e.g. before they join one).
  */
 export function buildCaller(
   options: Omit<BuildServicesOptions, 'logger'> & { caller?: Caller | null } = {},
@@ -143,7 +145,9 @@ export function buildCaller(
   const services = buildServices({ ...serviceOptions, logger });
   const as = (who: Caller | null) =>
     createCaller(createInnerContext({ services, logger, caller: who }));
-  return { caller: as(identity), as, services, logger };
+  const asPerson = (user: SignedInUser, who: Caller | null = null) =>
+    createCaller(createInnerContext({ services, logger, caller: who, user }));
+  return { caller: as(identity), as, asPerson, services, logger };
 }
 
 export function buildAgentInput(overrides: Partial<AgentCreateInput> = {}): AgentCreateInput {
