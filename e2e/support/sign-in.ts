@@ -2,7 +2,7 @@
 // fresh install with the setup token the server printed, signs in, and makes an API key.
 
 import { randomBytes } from 'node:crypto';
-import { PERMISSIONS, type Permission } from '../../shared/auth.schema.ts';
+import { PERMISSIONS, type Permission, type Role } from '../../shared/auth.schema.ts';
 import { startBuiltApp, type BuiltApp } from './built-app.ts';
 
 export interface SessionCookie {
@@ -115,4 +115,27 @@ export async function startSignedInApp(
     await app.stop();
     throw error;
   }
+}
+
+/**
+ * A new person in the owner's workspace with `role`, as an invitation makes one: invited by the
+ * owner, the account created from the link, signed in.
+ */
+export async function inviteMember(
+  baseUrl: string,
+  owner: E2eAccount,
+  role: Role,
+): Promise<E2eAccount & { name: string }> {
+  const suffix = randomBytes(4).toString('hex');
+  const email = `${role}-${suffix}@e2e.test`;
+  const password = `password of ${role} ${suffix}`;
+  const name = `${role[0]?.toUpperCase() ?? ''}${role.slice(1)} ${suffix}`;
+  const { token } = await trpcPost<{ token: string }>(
+    baseUrl,
+    'invitations.create',
+    { email, role },
+    cookieHeader(owner.cookie),
+  );
+  await trpcPost(baseUrl, 'invitations.accept', { token, newAccount: { name, password } });
+  return { email, password, name, cookie: await signIn(baseUrl, email, password) };
 }

@@ -80,7 +80,7 @@ function AgentDetail({ agent }: { agent: Agent }) {
             · <span className="mono">{agent.id}</span>
           </p>
         </div>
-        {canWrite ? (
+        {canWrite && (
           <button
             type="button"
             className="button button--ghost-danger"
@@ -88,8 +88,6 @@ function AgentDetail({ agent }: { agent: Agent }) {
           >
             Delete agent
           </button>
-        ) : (
-          <span className="badge">Read only</span>
         )}
       </header>
       <div className="agent-layout">
