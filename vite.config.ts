@@ -25,6 +25,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/trpc': apiTarget,
+      // Sign-in and sessions (better-auth), and the development sign-in.
       '/api': apiTarget,
       '/healthz': apiTarget,
       '/readyz': apiTarget,

@@ -10,6 +10,9 @@ import {
   useLocation,
 } from 'react-router';
 import { Toaster } from './components/toaster.tsx';
+import { useCan } from './features/account/account-context.ts';
+import { AccountGate } from './features/account/account-gate.tsx';
+import { AccountMenu } from './features/account/account-menu.tsx';
 import { AgentsListPage } from './features/agents/agents-list-page.tsx';
 import { StorageBanner } from './features/system/storage-banner.tsx';
 
@@ -25,6 +28,20 @@ const loadPhoneNumbersPage = () => import('./features/phone-numbers/phone-number
 const PhoneNumbersPage = lazy(() =>
   loadPhoneNumbersPage().then((module) => ({ default: module.PhoneNumbersPage })),
 );
+
+// Signed-out pages (sign-in, first start, invitations) and the settings pages: their own chunks.
+const loadAuthPages = () => import('./features/auth/auth-pages.tsx');
+const SignInPage = lazy(() => loadAuthPages().then((module) => ({ default: module.SignInPage })));
+const SetupPage = lazy(() => loadAuthPages().then((module) => ({ default: module.SetupPage })));
+const AcceptInvitationPage = lazy(() =>
+  loadAuthPages().then((module) => ({ default: module.AcceptInvitationPage })),
+);
+const loadMembersPage = () => import('./features/settings/members-page.tsx');
+const MembersPage = lazy(() =>
+  loadMembersPage().then((module) => ({ default: module.MembersPage })),
+);
+const loadKeysPage = () => import('./features/settings/keys-page.tsx');
+const KeysPage = lazy(() => loadKeysPage().then((module) => ({ default: module.KeysPage })));
 
 function PageLoading() {
   return (
@@ -61,7 +78,14 @@ function useFocusOnNavigation() {
 }
 
 function AppLayout() {
+  return <AccountGate>{(workspaceId) => <AppFrame workspaceId={workspaceId} />}</AccountGate>;
+}
+
+/** The signed-in frame: top bar (links the role may use, the account menu), the page. */
+function AppFrame({ workspaceId }: { workspaceId: string }) {
   const main = useFocusOnNavigation();
+  const canAdminMembers = useCan('members:admin');
+  const canAdminKeys = useCan('keys:admin');
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -90,13 +114,65 @@ function AppLayout() {
                   Phone numbers
                 </NavLink>
               </li>
+              {canAdminMembers && (
+                <li>
+                  <NavLink
+                    to="/settings/members"
+                    className="topbar__link"
+                    onPointerEnter={() => void loadMembersPage()}
+                    onFocus={() => void loadMembersPage()}
+                  >
+                    Members
+                  </NavLink>
+                </li>
+              )}
+              {canAdminKeys && (
+                <li>
+                  <NavLink
+                    to="/settings/keys"
+                    className="topbar__link"
+                    onPointerEnter={() => void loadKeysPage()}
+                    onFocus={() => void loadKeysPage()}
+                  >
+                    API keys
+                  </NavLink>
+                </li>
+              )}
             </ul>
           </nav>
+          <AccountMenu />
         </div>
       </header>
       <StorageBanner />
       <main id="main" className="main" tabIndex={-1} ref={main}>
-        <Suspense fallback={<PageLoading />}>
+        {/* Another workspace: every page starts afresh (nothing of the last one is shown). */}
+        <Suspense key={workspaceId} fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <Toaster />
+    </div>
+  );
+}
+
+/** Pages for people who are not signed in (or not yet in the workspace they were invited to). */
+function SignedOutLayout() {
+  return (
+    <div className="app">
+      <main id="main" className="auth-page" tabIndex={-1}>
+        <Link to="/sign-in" className="brand auth-page__brand" aria-label="Switchboard">
+          <span className="brand__mark" aria-hidden="true" />
+          <span className="brand__name">Switchboard</span>
+        </Link>
+        <Suspense
+          fallback={
+            <div className="auth-card" aria-busy="true">
+              <p className="muted" role="status">
+                Loading…
+              </p>
+            </div>
+          }
+        >
           <Outlet />
         </Suspense>
       </main>
@@ -129,12 +205,19 @@ export function App() {
   return (
     <BrowserRouter>
       <Routes>
+        <Route element={<SignedOutLayout />}>
+          <Route path="sign-in" element={<SignInPage />} />
+          <Route path="setup" element={<SetupPage />} />
+          <Route path="accept-invitation" element={<AcceptInvitationPage />} />
+        </Route>
         <Route element={<AppLayout />}>
           <Route index element={<Navigate to="/agents" replace />} />
           <Route path="agents" element={<AgentsListPage />} />
           <Route path="agents/new" element={<AgentCreatePage />} />
           <Route path="agents/:agentId" element={<AgentPage />} />
           <Route path="phone-numbers" element={<PhoneNumbersPage />} />
+          <Route path="settings/members" element={<MembersPage />} />
+          <Route path="settings/keys" element={<KeysPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -6,8 +6,7 @@ import { permissionSchema, roleSchema, workspaceIdSchema } from './auth.schema.t
  * return, shared by the server and the dashboard. Dates are ISO strings.
  */
 
-/** The header the dashboard (and any cookie client) names its current workspace in. */
-export const WORKSPACE_HEADER = 'x-switchboard-workspace';
+export { WORKSPACE_HEADER } from './access.ts';
 
 export const emailSchema = z.string().trim().toLowerCase().max(254).email();
 export const personNameSchema = z.string().trim().min(1).max(100);

@@ -6,7 +6,7 @@ interface ModalDialogProps {
   /** Called for Escape and for the close button; the parent decides whether to close. */
   onClose: () => void;
   children: ReactNode;
-  /** The buttons row. */
+  /** The buttons row (null when the content has its own, e.g. a form's). */
   actions: ReactNode;
   size?: 'small' | 'large';
   role?: 'dialog' | 'alertdialog';
@@ -60,7 +60,7 @@ export function ModalDialog({
             {title}
           </h2>
           <div className="dialog__content">{children}</div>
-          <div className="dialog__actions">{actions}</div>
+          {actions && <div className="dialog__actions">{actions}</div>}
         </div>
       )}
     </dialog>

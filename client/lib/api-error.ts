@@ -65,19 +65,36 @@ function issuesOf(data: unknown): ApiIssue[] {
   );
 }
 
-const KNOWN_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
-  'version-conflict',
-  'agent-in-use',
-  'number-taken',
-  'room-in-use',
-  'not-found',
-  'too-large',
-  'not-configured',
-  'unavailable',
-  'timeout',
-  'unauthenticated',
-  'forbidden',
-]);
+/** Every reason of the contract (a Record, so a new one in shared/errors.ts must be added here). */
+const REASONS: Record<ApiErrorReason, true> = {
+  'version-conflict': true,
+  'agent-in-use': true,
+  'number-taken': true,
+  'room-in-use': true,
+  'identity-in-use': true,
+  'not-found': true,
+  'too-large': true,
+  'not-configured': true,
+  unavailable: true,
+  timeout: true,
+  unauthenticated: true,
+  'invalid-key': true,
+  'key-revoked': true,
+  'origin-not-allowed': true,
+  forbidden: true,
+  'people-only': true,
+  'agent-not-allowed': true,
+  'room-not-allowed': true,
+  'last-owner': true,
+  'wrong-account': true,
+  'no-workspace': true,
+  'setup-token': true,
+  'setup-done': true,
+  'rate-limited': true,
+  'too-many-sessions': true,
+  'sign-in-locked': true,
+};
+const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.keys(REASONS));
 
 /** The contract: a `reason` this dashboard does not know means "no details". */
 function detailsOf(data: unknown): ApiErrorDetails | null {

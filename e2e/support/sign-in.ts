@@ -1,7 +1,14 @@
 // Accounts for the browser tests (see scripts/testing/first-owner.ts for how they are made).
 
 import { randomBytes } from 'node:crypto';
-import { setUpFirstOwner, type TestAccount } from '../../scripts/testing/first-owner.ts';
+import {
+  cookieHeader,
+  setUpFirstOwner,
+  signIn,
+  trpcPost,
+  type TestAccount,
+} from '../../scripts/testing/first-owner.ts';
+import type { Role } from '../../shared/auth.schema.ts';
 import { startBuiltApp, type BuiltApp } from './built-app.ts';
 
 export {
@@ -32,4 +39,27 @@ export async function startSignedInApp(
     await app.stop();
     throw error;
   }
+}
+
+/**
+ * A new person in the owner's workspace with `role`, as an invitation makes one: invited by the
+ * owner, the account created from the link, signed in.
+ */
+export async function inviteMember(
+  baseUrl: string,
+  owner: E2eAccount,
+  role: Role,
+): Promise<E2eAccount & { name: string }> {
+  const suffix = randomBytes(4).toString('hex');
+  const email = `${role}-${suffix}@e2e.test`;
+  const password = `password of ${role} ${suffix}`;
+  const name = `${role[0]?.toUpperCase() ?? ''}${role.slice(1)} ${suffix}`;
+  const { token } = await trpcPost<{ token: string }>(
+    baseUrl,
+    'invitations.create',
+    { email, role },
+    cookieHeader(owner.cookie),
+  );
+  await trpcPost(baseUrl, 'invitations.accept', { token, newAccount: { name, password } });
+  return { email, password, name, cookie: await signIn(baseUrl, email, password) };
 }

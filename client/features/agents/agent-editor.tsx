@@ -91,6 +91,8 @@ function mergeErrors(...sources: FieldErrors[]): FieldErrors {
 interface AgentEditorProps {
   /** The stored agent; null on the "new agent" page. */
   agent: Agent | null;
+  /** Shown, not edited (a role without `agents:write`): the fields are disabled, nothing saves. */
+  readOnly?: boolean;
 }
 
 /**
@@ -98,7 +100,7 @@ interface AgentEditorProps {
  * the shared schema before a save and the server's answer beside its fields after one. Saves
  * carry `expectedVersion`, so a concurrent edit is a conflict dialog, never a silent overwrite.
  */
-export function AgentEditor({ agent }: AgentEditorProps) {
+export function AgentEditor({ agent, readOnly = false }: AgentEditorProps) {
   const navigate = useNavigate();
   const utils = trpc.useUtils();
   const storeSavedAgent = useStoreSavedAgent();
@@ -336,12 +338,13 @@ export function AgentEditor({ agent }: AgentEditorProps) {
       <form
         className="editor"
         noValidate
-        aria-label={agent ? `Edit ${saved.name}` : 'New agent'}
+        aria-label={agent ? (readOnly ? saved.name : `Edit ${saved.name}`) : 'New agent'}
         onSubmit={(event) => {
           event.preventDefault();
-          save();
+          if (!readOnly) save();
         }}
         onKeyDown={(event) => {
+          if (readOnly) return;
           if ((event.metaKey || event.ctrlKey) && event.key.toLowerCase() === 's') {
             event.preventDefault();
             save();
@@ -378,43 +381,52 @@ export function AgentEditor({ agent }: AgentEditorProps) {
           </div>
         )}
 
-        <section className="form-section" aria-labelledby="section-basics">
-          <h2 className="form-section__title" id="section-basics">
-            Basics
-          </h2>
-          <Field id={fieldDomId('name')} label="Name" required errors={errors.name}>
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                value={draft.name}
-                required
-                maxLength={NAME_MAX_LENGTH}
-                autoComplete="off"
-                placeholder="Front desk"
-                autoFocus={!agent}
-                onChange={(event) => setDraft((d) => ({ ...d, name: event.target.value }))}
-              />
-            )}
-          </Field>
-          <Field
-            id={fieldDomId('description')}
-            label="Description"
-            hint="For your team: what this agent is for."
-            errors={errors.description}
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                className="input"
-                rows={3}
-                maxLength={DESCRIPTION_MAX_LENGTH}
-                value={draft.description}
-                onChange={(event) => setDraft((d) => ({ ...d, description: event.target.value }))}
-              />
-            )}
-          </Field>
-        </section>
+        {readOnly && (
+          <p className="callout callout--info">
+            Read only: your role in this workspace can read agents and talk to them, not change
+            them.
+          </p>
+        )}
+        {/* A disabled fieldset disables every control in it: a read-only editor shows, never edits. */}
+        <fieldset className="editor__fieldset" disabled={readOnly}>
+          <section className="form-section" aria-labelledby="section-basics">
+            <h2 className="form-section__title" id="section-basics">
+              Basics
+            </h2>
+            <Field id={fieldDomId('name')} label="Name" required errors={errors.name}>
+              {(control) => (
+                <input
+                  {...control}
+                  className="input"
+                  value={draft.name}
+                  required
+                  maxLength={NAME_MAX_LENGTH}
+                  autoComplete="off"
+                  placeholder="Front desk"
+                  autoFocus={!agent}
+                  onChange={(event) => setDraft((d) => ({ ...d, name: event.target.value }))}
+                />
+              )}
+            </Field>
+            <Field
+              id={fieldDomId('description')}
+              label="Description"
+              hint="For your team: what this agent is for."
+              errors={errors.description}
+            >
+              {(control) => (
+                <textarea
+                  {...control}
+                  className="input"
+                  rows={3}
+                  maxLength={DESCRIPTION_MAX_LENGTH}
+                  value={draft.description}
+                  onChange={(event) => setDraft((d) => ({ ...d, description: event.target.value }))}
+                />
+              )}
+            </Field>
+          </section>
+        </fieldset>
 
         <div className="config-editor">
           <div className="tabs" role="tablist" aria-label="Edit the config as">
@@ -441,36 +453,38 @@ export function AgentEditor({ agent }: AgentEditorProps) {
             </p>
           )}
           <div role="tabpanel" id="panel-form" aria-labelledby="tab-form" hidden={view !== 'form'}>
-            {view === 'form' && (
-              <>
-                {errors.config && (
-                  <div className="callout callout--error">
-                    <p>
-                      Problems in parts of the config the form does not show (open the raw JSON to
-                      fix them):
-                    </p>
-                    <ul>
-                      {errors.config.map((message) => (
-                        <li key={message}>{message}</li>
-                      ))}
-                    </ul>
-                  </div>
-                )}
-                <ConfigFields
-                  values={draft.values}
-                  errors={errors}
-                  onFieldChange={(id, text) =>
-                    setDraft((d) => ({
-                      ...d,
-                      values: { ...d.values, fields: { ...d.values.fields, [id]: text } },
-                    }))
-                  }
-                  onToolsChange={(tools) =>
-                    setDraft((d) => ({ ...d, values: { ...d.values, tools } }))
-                  }
-                />
-              </>
-            )}
+            <fieldset className="editor__fieldset" disabled={readOnly}>
+              {view === 'form' && (
+                <>
+                  {errors.config && (
+                    <div className="callout callout--error">
+                      <p>
+                        Problems in parts of the config the form does not show (open the raw JSON to
+                        fix them):
+                      </p>
+                      <ul>
+                        {errors.config.map((message) => (
+                          <li key={message}>{message}</li>
+                        ))}
+                      </ul>
+                    </div>
+                  )}
+                  <ConfigFields
+                    values={draft.values}
+                    errors={errors}
+                    onFieldChange={(id, text) =>
+                      setDraft((d) => ({
+                        ...d,
+                        values: { ...d.values, fields: { ...d.values.fields, [id]: text } },
+                      }))
+                    }
+                    onToolsChange={(tools) =>
+                      setDraft((d) => ({ ...d, values: { ...d.values, tools } }))
+                    }
+                  />
+                </>
+              )}
+            </fieldset>
           </div>
           <div role="tabpanel" id="panel-json" aria-labelledby="tab-json" hidden={view !== 'json'}>
             {view === 'json' && (
@@ -479,48 +493,51 @@ export function AgentEditor({ agent }: AgentEditorProps) {
                 check={jsonCheck}
                 onChange={onJsonChange}
                 errors={errors.config}
+                readOnly={readOnly}
               />
             )}
           </div>
         </div>
 
         {/* Stays in view while there is something to save; otherwise it rests below the form. */}
-        <div className={`save-bar${dirty || saving ? ' save-bar--sticky' : ''}`}>
-          <p className="save-bar__status" role="status">
-            {saving
-              ? 'Saving…'
-              : dirty
-                ? 'Unsaved changes'
-                : agent
-                  ? `Saved · version ${saved.version}`
-                  : ''}
-          </p>
-          <div className="save-bar__actions">
-            {agent && dirty && (
+        {!readOnly && (
+          <div className={`save-bar${dirty || saving ? ' save-bar--sticky' : ''}`}>
+            <p className="save-bar__status" role="status">
+              {saving
+                ? 'Saving…'
+                : dirty
+                  ? 'Unsaved changes'
+                  : agent
+                    ? `Saved · version ${saved.version}`
+                    : ''}
+            </p>
+            <div className="save-bar__actions">
+              {agent && dirty && (
+                <button
+                  type="button"
+                  className="button button--ghost"
+                  onClick={() => resetTo(saved)}
+                  disabled={saving}
+                >
+                  Discard changes
+                </button>
+              )}
               <button
-                type="button"
-                className="button button--ghost"
-                onClick={() => resetTo(saved)}
-                disabled={saving}
+                type="submit"
+                className="button button--primary"
+                disabled={saving || (agent !== null && !dirty)}
               >
-                Discard changes
+                {agent
+                  ? saving
+                    ? 'Saving…'
+                    : 'Save changes'
+                  : saving
+                    ? 'Creating…'
+                    : 'Create agent'}
               </button>
-            )}
-            <button
-              type="submit"
-              className="button button--primary"
-              disabled={saving || (agent !== null && !dirty)}
-            >
-              {agent
-                ? saving
-                  ? 'Saving…'
-                  : 'Save changes'
-                : saving
-                  ? 'Creating…'
-                  : 'Create agent'}
-            </button>
+            </div>
           </div>
-        </div>
+        )}
       </form>
 
       <ConflictDialog

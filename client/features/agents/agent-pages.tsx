@@ -3,6 +3,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { describeApiError } from '../../lib/api-error.ts';
 import { formatDateTime, timeAgo } from '../../lib/format.ts';
 import { errorCode, trpc } from '../../lib/trpc.ts';
+import { useCan } from '../account/account-context.ts';
+import { NoAccess } from '../account/no-access.tsx';
 import { TalkPanel } from '../session/talk-panel.tsx';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { AgentEditor } from './agent-editor.tsx';
@@ -11,6 +13,8 @@ import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 export function AgentCreatePage() {
+  const canWrite = useCan('agents:write');
+  if (!canWrite) return <NoAccess title="New agent" permission="agents:write" />;
   return (
     <div className="page">
       <title>New agent · Switchboard</title>
@@ -59,6 +63,7 @@ function AgentDetail({ agent }: { agent: Agent }) {
   const navigate = useNavigate();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const { deleteAgent } = useDeleteAgent();
+  const canWrite = useCan('agents:write');
 
   return (
     <div className="page page--wide">
@@ -75,20 +80,22 @@ function AgentDetail({ agent }: { agent: Agent }) {
             · <span className="mono">{agent.id}</span>
           </p>
         </div>
-        <button
-          type="button"
-          className="button button--ghost-danger"
-          onClick={() => setConfirmDelete(true)}
-        >
-          Delete agent
-        </button>
+        {canWrite && (
+          <button
+            type="button"
+            className="button button--ghost-danger"
+            onClick={() => setConfirmDelete(true)}
+          >
+            Delete agent
+          </button>
+        )}
       </header>
       <div className="agent-layout">
         <aside className="agent-layout__aside" aria-label="Talk to this agent">
           <TalkPanel key={agent.id} agent={agent} />
         </aside>
         <div className="agent-layout__main">
-          <AgentEditor key={agent.id} agent={agent} />
+          <AgentEditor key={agent.id} agent={agent} readOnly={!canWrite} />
         </div>
       </div>
       <DeleteAgentDialog

@@ -5,6 +5,7 @@ import { describeApiError } from '../../lib/api-error.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { isPlainObject } from '../../lib/json.ts';
 import { trpc } from '../../lib/trpc.ts';
+import { useCan } from '../account/account-context.ts';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
 import { LoadMore } from '../../components/load-more.tsx';
@@ -22,6 +23,7 @@ export function AgentsListPage() {
   const [toDelete, setToDelete] = useState<Agent | null>(null);
   const { deleteAgent } = useDeleteAgent();
   const searchId = useId();
+  const canWrite = useCan('agents:write');
 
   // The search lives in the URL (?q=), so a reload or a shared link shows the same list. Back and
   // forward change the URL under us: the box follows, unless the change is our own write (the
@@ -82,12 +84,16 @@ export function AgentsListPage() {
         <div>
           <h1 className="page-header__title">Agents</h1>
           <p className="page-header__subtitle">
-            Voice agents and their configuration. Open one to edit it or to talk to it.
+            {canWrite
+              ? 'Voice agents and their configuration. Open one to edit it or to talk to it.'
+              : 'Voice agents and their configuration. Open one to read it or to talk to it.'}
           </p>
         </div>
-        <Link className="button button--primary" to="/agents/new">
-          New agent
-        </Link>
+        {canWrite && (
+          <Link className="button button--primary" to="/agents/new">
+            New agent
+          </Link>
+        )}
       </header>
 
       <div className="toolbar" role="search">
@@ -135,20 +141,33 @@ export function AgentsListPage() {
         ) : (
           <div className="state state--empty">
             <h2 className="state__title">No agents yet</h2>
-            <p>
-              An agent is a saved voice-agent configuration: its instructions, voice, model and
-              tools. Create one, then talk to it from the browser.
-            </p>
-            <Link className="button button--primary" to="/agents/new">
-              Create your first agent
-            </Link>
+            {canWrite ? (
+              <>
+                <p>
+                  An agent is a saved voice-agent configuration: its instructions, voice, model and
+                  tools. Create one, then talk to it from the browser.
+                </p>
+                <Link className="button button--primary" to="/agents/new">
+                  Create your first agent
+                </Link>
+              </>
+            ) : (
+              <p>
+                An agent is a saved voice-agent configuration. Nobody has made one in this workspace
+                yet; your role can read agents and talk to them, not create them.
+              </p>
+            )}
           </div>
         )
       ) : (
         <>
           <ul className={`agent-list${searching ? ' agent-list--stale' : ''}`} aria-label="Agents">
             {agents.map((agent) => (
-              <AgentRow key={agent.id} agent={agent} onDelete={() => setToDelete(agent)} />
+              <AgentRow
+                key={agent.id}
+                agent={agent}
+                onDelete={canWrite ? () => setToDelete(agent) : undefined}
+              />
             ))}
           </ul>
           <LoadMore list={list} noun="agents" />
@@ -179,7 +198,7 @@ function readText(config: Record<string, unknown>, section: string, key: string)
   return typeof value === 'string' ? value : '';
 }
 
-function AgentRow({ agent, onDelete }: { agent: Agent; onDelete: () => void }) {
+function AgentRow({ agent, onDelete }: { agent: Agent; onDelete: (() => void) | undefined }) {
   const model = [readText(agent.config, 'llm', 'provider'), readText(agent.config, 'llm', 'model')]
     .filter(Boolean)
     .join(' · ');
@@ -214,16 +233,18 @@ function AgentRow({ agent, onDelete }: { agent: Agent; onDelete: () => void }) {
           </dd>
         </div>
       </dl>
-      <div className="agent-row__actions">
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={onDelete}
-          aria-label={`Delete ${agent.name}`}
-        >
-          Delete
-        </button>
-      </div>
+      {onDelete && (
+        <div className="agent-row__actions">
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={onDelete}
+            aria-label={`Delete ${agent.name}`}
+          >
+            Delete
+          </button>
+        </div>
+      )}
     </li>
   );
 }

@@ -9,13 +9,21 @@ interface JsonConfigEditorProps {
   onChange: (text: string) => void;
   /** Problems the server or the form filed under the config as a whole. */
   errors: readonly string[] | undefined;
+  /** Shown to read and select, not to edit. */
+  readOnly?: boolean;
 }
 
 /**
  * The whole config as JSON, checked as you type with the shared schema (the server's own rules:
  * forbidden keys, the size limit, every field's type). Keys the form does not know live here.
  */
-export function JsonConfigEditor({ text, check, onChange, errors }: JsonConfigEditorProps) {
+export function JsonConfigEditor({
+  text,
+  check,
+  onChange,
+  errors,
+  readOnly = false,
+}: JsonConfigEditorProps) {
   const id = fieldDomId('config');
   const bytes = check.ok ? jsonByteLength(check.config) : new TextEncoder().encode(text).length;
   return (
@@ -31,6 +39,7 @@ export function JsonConfigEditor({ text, check, onChange, errors }: JsonConfigEd
         autoCapitalize="off"
         autoComplete="off"
         value={text}
+        readOnly={readOnly}
         aria-invalid={!check.ok || undefined}
         aria-describedby={`${id}-status ${id}-hint`}
         onChange={(event) => onChange(event.target.value)}

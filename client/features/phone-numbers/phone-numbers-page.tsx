@@ -4,6 +4,7 @@ import { describeApiError } from '../../lib/api-error.ts';
 import { formatDateTime, timeAgo } from '../../lib/format.ts';
 import { toast } from '../../lib/toast-store.ts';
 import { trpc } from '../../lib/trpc.ts';
+import { useCan } from '../account/account-context.ts';
 import { formatDid } from './phone-format.ts';
 import { DeleteRouteDialog } from './delete-route-dialog.tsx';
 import { TestNumberDialog, TestNumberPanel } from './resolved-call.tsx';
@@ -23,6 +24,7 @@ export function PhoneNumbersPage() {
   const agentFilter = searchParams.get('agent') ?? '';
   const filterId = OBJECT_ID.test(agentFilter) ? agentFilter.toLowerCase() : '';
   const utils = trpc.useUtils();
+  const canWrite = useCan('telephony:write');
 
   const list = trpc.telephony.routes.list.useInfiniteQuery(
     { limit: PAGE_SIZE, ...(filterId && { agentId: filterId }) },
@@ -96,19 +98,21 @@ export function PhoneNumbersPage() {
             rule.
           </p>
         </div>
-        <div className="page-header__actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() => sync.mutate()}
-            disabled={sync.isPending || livekitOff}
-          >
-            {sync.isPending ? 'Syncing…' : 'Sync now'}
-          </button>
-          <button type="button" className="button button--primary" onClick={addNumber}>
-            Add number
-          </button>
-        </div>
+        {canWrite && (
+          <div className="page-header__actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() => sync.mutate()}
+              disabled={sync.isPending || livekitOff}
+            >
+              {sync.isPending ? 'Syncing…' : 'Sync now'}
+            </button>
+            <button type="button" className="button button--primary" onClick={addNumber}>
+              Add number
+            </button>
+          </div>
+        )}
       </header>
 
       {livekitOff && (
@@ -151,13 +155,22 @@ export function PhoneNumbersPage() {
               <h2 className="state__title">
                 {filterId ? 'This agent answers no numbers' : 'No phone numbers yet'}
               </h2>
-              <p>
-                Add a number you have connected to LiveKit (a SIP trunk) and choose the agent that
-                answers it. Callers then reach that agent with its saved config.
-              </p>
-              <button type="button" className="button button--primary" onClick={addNumber}>
-                {filterId ? 'Add a number for this agent' : 'Add your first number'}
-              </button>
+              {canWrite ? (
+                <>
+                  <p>
+                    Add a number you have connected to LiveKit (a SIP trunk) and choose the agent
+                    that answers it. Callers then reach that agent with its saved config.
+                  </p>
+                  <button type="button" className="button button--primary" onClick={addNumber}>
+                    {filterId ? 'Add a number for this agent' : 'Add your first number'}
+                  </button>
+                </>
+              ) : (
+                <p>
+                  Numbers connected to LiveKit, and the agent that answers each. Your role can read
+                  them and test them, not add or change them.
+                </p>
+              )}
             </div>
           ) : (
             <>
@@ -167,8 +180,12 @@ export function PhoneNumbersPage() {
                     key={route.id}
                     route={route}
                     onTest={() => setToTest(route.did)}
-                    onEdit={() => setDialog({ mode: 'edit', route, agentName: route.agent.name })}
-                    onDelete={() => setToDelete(route)}
+                    onEdit={
+                      canWrite
+                        ? () => setDialog({ mode: 'edit', route, agentName: route.agent.name })
+                        : undefined
+                    }
+                    onDelete={canWrite ? () => setToDelete(route) : undefined}
                   />
                 ))}
               </ul>
@@ -200,8 +217,9 @@ export function PhoneNumbersPage() {
 interface RouteRowProps {
   route: DidRoute;
   onTest: () => void;
-  onEdit: () => void;
-  onDelete: () => void;
+  /** Left out for a role without `telephony:write`. */
+  onEdit: (() => void) | undefined;
+  onDelete: (() => void) | undefined;
 }
 
 function RouteRow({ route, onTest, onEdit, onDelete }: RouteRowProps) {
@@ -247,22 +265,26 @@ function RouteRow({ route, onTest, onEdit, onDelete }: RouteRowProps) {
         >
           Test
         </button>
-        <button
-          type="button"
-          className="button button--small"
-          onClick={onEdit}
-          aria-label={`Edit ${readable}`}
-        >
-          Edit
-        </button>
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={onDelete}
-          aria-label={`Delete ${readable}`}
-        >
-          Delete
-        </button>
+        {onEdit && (
+          <button
+            type="button"
+            className="button button--small"
+            onClick={onEdit}
+            aria-label={`Edit ${readable}`}
+          >
+            Edit
+          </button>
+        )}
+        {onDelete && (
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={onDelete}
+            aria-label={`Delete ${readable}`}
+          >
+            Delete
+          </button>
+        )}
       </div>
       {route.sync.state === 'error' && (
         <div className="route-row__sync-error" id={errorId} hidden={!showError}>
