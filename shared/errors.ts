@@ -74,6 +74,8 @@ export type ApiErrorDetails =
   | { reason: 'people-only' | 'agent-not-allowed' | 'room-not-allowed' }
   /** A workspace keeps one owner at least. */
   | { reason: 'last-owner'; userId: string }
+  /** Accepting an invitation by creating an account, for an e-mail that has one: sign in first. */
+  | { reason: 'account-exists'; email: string }
   /** An invitation opened by an account with another e-mail than the invited one. */
   | { reason: 'wrong-account'; email: string }
   /** Signed in, but not a member of any workspace yet (create one, or accept an invitation). */

@@ -87,6 +87,7 @@ const REASONS: Record<ApiErrorReason, true> = {
   'room-not-allowed': true,
   'last-owner': true,
   'wrong-account': true,
+  'account-exists': true,
   'no-workspace': true,
   'setup-token': true,
   'setup-done': true,

@@ -310,7 +310,7 @@ describe('invitations', () => {
       role: 'member',
     });
     expect(await as(null).invitations.preview({ token })).toMatchObject({ hasAccount: true });
-    await expectCode(
+    const refused = await expectCode(
       () =>
         as(null).invitations.accept({
           token,
@@ -318,6 +318,10 @@ describe('invitations', () => {
         }),
       'UNAUTHORIZED',
     );
+    expect((refused as unknown as { details: unknown }).details).toEqual({
+      reason: 'account-exists',
+      email: 'dana@example.com',
+    });
     expect(await services.accounts.findByEmail('dana@example.com')).toEqual(dana);
     await expect((await signedIn(dana)).invitations.accept({ token })).resolves.toMatchObject({
       role: 'member',

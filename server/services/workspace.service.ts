@@ -261,6 +261,7 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       if (created.status === 'email_taken') {
         throw new UnauthorizedError(
           `${invitation.email} has an account already: sign in as ${invitation.email}, then open the link again`,
+          { details: { reason: 'account-exists', email: invitation.email } },
         );
       }
       return join(invitation, created.user);

@@ -584,7 +584,7 @@ function CreateAccountAndAccept({ token, email }: { token: string; email: string
         },
         onError: (error) => {
           const info = apiErrorInfo(error);
-          if (info.code === 'UNAUTHORIZED') setAccountTaken(true);
+          if (info.details?.reason === 'account-exists') setAccountTaken(true);
           else if (info.issues.length > 0) setErrors(issuesByField(info.issues, ['newAccount']));
           else setErrors({ form: [describeApiError(error)] });
         },
