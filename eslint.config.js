@@ -124,6 +124,27 @@ export default tseslint.config(
     },
   },
   {
+    // switchboard/client, which other projects bundle: @trpc/client at run time, the rest as types
+    // (client-package/client.int.test.ts also reads the built file).
+    files: ['client-package/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@trpc/client$)',
+              allowTypeImports: true,
+              message:
+                'The client entry imports @trpc/client only; anything else as `import type`.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The rules of hooks and the React Compiler's checks (effects, refs, purity). A missing effect
     // dependency is an error here, not a warning: it is how stale closures get in.
     files: ['client/**/*.tsx', 'client/**/*.ts'],

@@ -58,7 +58,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           root: repoRoot,
-          include: ['{server,shared,scripts}/**/*.int.test.ts'],
+          include: ['{server,shared,scripts,client-package}/**/*.int.test.ts'],
           globalSetup: ['./scripts/testing/global-setup.ts'],
           // Redis for LiveKit's SIP API (telephony); the LiveKit started here then uses it.
           provide: { testServices: ['mongo', 'livekit', 'redis'] },
