@@ -104,6 +104,38 @@ describe('signing in', () => {
     }
   });
 
+  test('the sessions dialog lists this browser and another, and signs the other out at once', async () => {
+    // A person of their own: the owner's session is shared by the other tests.
+    const member = await inviteMember(e2eContext().baseUrl, e2eContext().owner, 'member');
+    const elsewhere = member.cookie; // the session inviteMember signed in
+    const { context, page } = await openPage(browser, DESKTOP, { session: null });
+    try {
+      await page.goto('/sign-in');
+      await page.getByRole('textbox', { name: 'E-mail' }).fill(member.email);
+      await page.getByLabel('Password').fill(member.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await waitForPath(page, /^\/agents$/);
+      const here = await sessionCookieOf(page);
+
+      const menu = await openAccountMenu(page);
+      await menu.getByRole('button', { name: 'Sessions' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Sessions' });
+      const rows = dialog.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
+      await rows.filter({ hasText: 'This device' }).waitFor();
+      expect(await rows.count()).toBe(2);
+      await dialog.getByRole('button', { name: 'Sign out all other sessions' }).click();
+      // The list is read again: only this browser is left.
+      await rows.nth(1).waitFor({ state: 'detached' });
+      await rows.filter({ hasText: 'This device' }).waitFor();
+      expect(await rows.count()).toBe(1);
+
+      expect((await getQuery('account.me', undefined, cookieHeader(elsewhere))).status).toBe(401);
+      expect((await getQuery('account.me', undefined, cookieHeader(here))).status).toBe(200);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the sign-in page fits a phone', async () => {
     const { context, page } = await openPage(browser, PHONE, { session: null });
     try {

@@ -327,7 +327,7 @@ async function announceSetup(services: Services, baseURL: string, logger: Logger
   const token = await services.setup.issueToken();
   if (!token) return;
   logger.warn(
-    `*** First start: open ${baseURL}/setup and enter the setup token ${token} to create the first owner (or run \`npm run admin -- create-owner\`). ***`,
+    `*** First start: open ${baseURL}/setup#token=${token} to create the first owner (the setup token is ${token}; or run \`npm run admin -- init\`). ***`,
     { setupToken: token },
   );
 }

@@ -48,7 +48,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
   let token: string | null = null;
 
   const refused = () =>
-    new RefusedError('This setup link is not valid: use the token the server printed at start', {
+    new RefusedError('This is not the setup token the server printed at its start', {
       details: { reason: 'setup-token' },
     });
 
