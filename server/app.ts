@@ -5,9 +5,11 @@ import type { StorageKind } from '../shared/system.schema.ts';
 import { createMemoryAgentStore } from './adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from './adapters/memory/did-route-store.memory.ts';
 import { createMemoryRoomStore } from './adapters/memory/room-store.memory.ts';
+import { createMemoryCallSessionStore } from './adapters/memory/call-session-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
 import { createMongooseRoomStore } from './adapters/mongoose/room-store.mongoose.ts';
+import { createMongooseCallSessionStore } from './adapters/mongoose/call-session-store.mongoose.ts';
 import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
@@ -35,6 +37,7 @@ import type { AgentStore } from './ports/agent-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
+import type { CallSessionStore } from './ports/call-session-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
 
@@ -82,6 +85,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
     roomStore: selectRoomStore(storage),
+    callSessionStore: selectCallSessionStore(storage),
     sessionLimits: {
       workspacePerMinute: env.SESSION_RATE_PER_MINUTE,
       keyPerMinute: env.SESSION_KEY_RATE_PER_MINUTE,
@@ -258,6 +262,16 @@ function selectRoomStore(storage: Storage): RoomStore {
     return store;
   }
   return createMemoryRoomStore();
+}
+
+/** Call history lives beside the room records: in the database, else in memory. */
+function selectCallSessionStore(storage: Storage): CallSessionStore {
+  if (storage.mongo) {
+    const store = createMongooseCallSessionStore(storage.mongo.connection);
+    void storage.afterConnect('create the call history indexes', () => store.ensureIndexes());
+    return store;
+  }
+  return createMemoryCallSessionStore();
 }
 
 /** LiveKit's SIP API for telephony; unconfigured, routes still save and are marked out of sync. */

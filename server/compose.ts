@@ -2,6 +2,7 @@ import type { StorageKind } from '../shared/system.schema.ts';
 import type { Services } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
+import type { CallSessionStore } from './ports/call-session-store.port.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
@@ -33,6 +34,8 @@ export interface ServiceWiring {
   rooms: LiveKitRooms;
   /** Which workspace each room `session.start` made belongs to (beside the agents). */
   roomStore: RoomStore;
+  /** Call history (beside the agents). */
+  callSessionStore: CallSessionStore;
   /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
   sessionLimits: SessionLimits;
   /** The clock of session.start's rates and room records, invitations' expiry, keys' use; tests pin it. */
@@ -91,6 +94,7 @@ export function createServices(wiring: ServiceWiring): Services {
       agentName: wiring.agentName,
       tokenTtlSeconds: wiring.tokenTtlSeconds,
       roomStore: wiring.roomStore,
+      callSessions: wiring.callSessionStore,
       limits: wiring.sessionLimits,
       ...now,
       ...logger,

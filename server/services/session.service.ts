@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import {
   JOB_METADATA_MAX_BYTES,
   type AgentJobMetadata,
@@ -15,6 +16,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { CallSessionStore } from '../ports/call-session-store.port.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
@@ -57,6 +59,8 @@ export interface SessionServiceDeps {
   tokenTtlSeconds: number;
   /** Which workspace each room belongs to. */
   roomStore: RoomStore;
+  /** Call history: a record per call this service starts. */
+  callSessions: CallSessionStore;
   limits: SessionLimits;
   logger?: Logger;
   /** Random bytes for generated identities and room names (tests pin it). */
@@ -187,6 +191,19 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         agentId,
         startedBy: `${starter.actor.kind}:${starter.actor.id}`,
       };
+      // Recorded BEFORE the room is made, so the room's first webhooks find the call.
+      const recordCall = () =>
+        deps.callSessions.create({
+          workspaceId,
+          type: 'web',
+          agentId,
+          roomName,
+          config,
+          configHash: configHash(config),
+          overrides: input.agentConfig ?? null,
+          startedBy: record.startedBy,
+          createdAt: now(),
+        });
       const claim = async () => {
         await checkConcurrency(workspaceId);
         return deps.roomStore.claim({ ...record, createdAt: now() });
@@ -198,6 +215,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         if (input.roomName === undefined) {
           const claimed = await claim();
           if (claimed.status !== 'claimed') throw new Error('a generated room name was taken');
+          await recordCall();
           await deps.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata });
           return { created: true };
         }
@@ -219,6 +237,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         } else if (!existed) {
           await checkConcurrency(workspaceId);
         }
+        // A room that is not running is made by the dispatch below: a new call.
+        if (!existed) await recordCall();
         // Only a room that was there before can have the identity connected already.
         if (existed && input.userIdentity !== undefined) {
           const present = await deps.rooms.getParticipant(roomName, identity);
@@ -337,6 +357,11 @@ function identityInUse(roomName: string, identity: string): ConflictError {
       details: { reason: 'identity-in-use', roomName, identity },
     },
   );
+}
+
+/** sha-256 (hex) of the config's canonical JSON: what a call record names its config by. */
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
 }
 
 /** Whether a dispatch's metadata is this job's (same agentId and config; key order aside). */

@@ -4,6 +4,7 @@ import { createMemoryWorkspaceStore } from '../adapters/memory/workspace-store.m
 import { createMemoryAccounts } from '../auth/memory-accounts.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
+import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createServices } from '../compose.ts';
@@ -16,6 +17,7 @@ import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
+import type { CallSessionStore } from '../ports/call-session-store.port.ts';
 import type { SessionLimits } from '../services/session.service.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from '../ports/workspace-store.port.ts';
@@ -45,6 +47,8 @@ export interface BuildServicesOptions {
   routes?: DidRouteStore;
   /** Room records of session.start; in memory unless given. */
   roomStore?: RoomStore;
+  /** Call history; in memory unless given. */
+  callSessionStore?: CallSessionStore;
   /** session.start's rates and cap; the app's defaults unless given. */
   sessionLimits?: Partial<SessionLimits>;
   /** The clock of session.start's rates and room records, invitations' expiry, keys' use. */
@@ -75,6 +79,7 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
       createMemoryAccounts({ logger: options.logger ?? createLogger({ level: 'warn' }) }),
     rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
     roomStore: options.roomStore ?? createMemoryRoomStore(),
+    callSessionStore: options.callSessionStore ?? createMemoryCallSessionStore(),
     sessionLimits: { ...DEFAULT_TEST_SESSION_LIMITS, ...options.sessionLimits },
     ...(options.now && { now: options.now }),
     sip: options.sip ?? createUnconfiguredSip(),
