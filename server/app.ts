@@ -14,6 +14,7 @@ import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-stor
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from './adapters/unconfigured/sip-dispatch.unconfigured.ts';
+import { createUnconfiguredWebhookVerifier } from './adapters/unconfigured/livekit-webhooks.unconfigured.ts';
 import { randomBytes } from 'node:crypto';
 import { createServices } from './compose.ts';
 import type { Services } from './context.ts';
@@ -32,6 +33,7 @@ import { createMongooseWorkspaceStore } from './adapters/mongoose/workspace-stor
 import { DEVELOPMENT_OWNER } from './services/setup.service.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
+import { createLiveKitWebhookVerifier } from './livekit/webhooks.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
@@ -86,6 +88,12 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     rooms: selectLiveKit(env, logger),
     roomStore: selectRoomStore(storage),
     callSessionStore: selectCallSessionStore(storage),
+    webhooks: livekitConfigured(env)
+      ? createLiveKitWebhookVerifier({
+          apiKey: env.LIVEKIT_API_KEY,
+          apiSecret: env.LIVEKIT_API_SECRET,
+        })
+      : createUnconfiguredWebhookVerifier(),
     sessionLimits: {
       workspacePerMinute: env.SESSION_RATE_PER_MINUTE,
       keyPerMinute: env.SESSION_KEY_RATE_PER_MINUTE,

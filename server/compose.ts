@@ -7,11 +7,13 @@ import type { AgentStore } from './ports/agent-store.port.ts';
 import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
+import type { LiveKitWebhookVerifier } from './ports/livekit-webhooks.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
+import { createCallHistoryService } from './services/call-history.service.ts';
 import { createSessionService, type SessionLimits } from './services/session.service.ts';
 import { createSetupService } from './services/setup.service.ts';
 import { createSystemService } from './services/system.service.ts';
@@ -36,6 +38,8 @@ export interface ServiceWiring {
   roomStore: RoomStore;
   /** Call history (beside the agents). */
   callSessionStore: CallSessionStore;
+  /** Checks LiveKit's webhooks (signed with LIVEKIT_API_KEY / LIVEKIT_API_SECRET). */
+  webhooks: LiveKitWebhookVerifier;
   /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
   sessionLimits: SessionLimits;
   /** The clock of session.start's rates and room records, invitations' expiry, keys' use; tests pin it. */
@@ -80,6 +84,11 @@ export function createServices(wiring: ServiceWiring): Services {
   return {
     accounts: wiring.accounts,
     agents,
+    calls: createCallHistoryService({
+      store: wiring.callSessionStore,
+      webhooks: wiring.webhooks,
+      ...logger,
+    }),
     keys: createApiKeyService({ store: wiring.keyStore, agents, ...now }),
     setup: createSetupService({
       store: wiring.workspaceStore,
