@@ -283,13 +283,15 @@ describe('call history', () => {
   });
 
   test('the hash names the config, not its key order: the same agent started twice hashes the same', async () => {
-    const { session, agents, callSessions } = build();
+    const { session, agents, callSessions, advance } = build();
     const agent = await agents.create(WORKSPACE_A, buildAgentInput());
     await session.start(userOf(WORKSPACE_A), { agentId: agent.id });
+    advance(1000);
     await session.start(userOf(WORKSPACE_A), {
       agentId: agent.id,
       agentConfig: { greeting: 'Yo' },
     });
+    advance(1000);
     await session.start(userOf(WORKSPACE_A), { agentId: agent.id });
     const hashes = (await callSessions.list(WORKSPACE_A, { limit: 10 })).map((c) => c.configHash);
     expect(hashes[0]).toBe(hashes[2]);

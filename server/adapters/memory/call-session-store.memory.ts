@@ -14,14 +14,16 @@ import {
 export function createMemoryCallSessionStore(): CallSessionStore {
   const sessions = new Map<string, CallSessionRecord>();
   const events = new Map<string, CallEventRecord>();
-  // Ids grow like ObjectIds do (time first), so id order breaks createdAt ties as MongoDB's does.
-  let counter = randomBytes(3).readUIntBE(0, 3);
+  // Ids grow like ObjectIds do (seconds, a per-store random part, a counter), so within a store a
+  // later id is greater and breaks createdAt ties as MongoDB's do.
+  const storeRandom = randomBytes(5).toString('hex');
+  let counter = 0;
   const newId = () =>
     Math.floor(Date.now() / 1000)
       .toString(16)
       .padStart(8, '0') +
-    randomBytes(5).toString('hex') +
-    (counter++ % 0x1000000).toString(16).padStart(6, '0');
+    storeRandom +
+    (counter++).toString(16).padStart(6, '0');
   const newestFirst = (a: CallSessionRecord, b: CallSessionRecord) =>
     b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
