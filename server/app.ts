@@ -31,6 +31,7 @@ import { createMemoryWorkspaceStore } from './adapters/memory/workspace-store.me
 import { createMongooseApiKeyStore } from './adapters/mongoose/api-key-store.mongoose.ts';
 import { createMongooseWorkspaceStore } from './adapters/mongoose/workspace-store.mongoose.ts';
 import { DEVELOPMENT_OWNER } from './services/setup.service.ts';
+import { createPeriodicJob } from './services/periodic-job.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
 import { createLiveKitWebhookVerifier } from './livekit/webhooks.ts';
@@ -52,6 +53,9 @@ export interface App {
   /** Graceful stop: in-flight requests finish, then the database connection closes. */
   close(): Promise<void>;
 }
+
+/** How often open calls are checked against the rooms LiveKit lists. */
+export const RECONCILE_INTERVAL_MS = 60_000;
 
 interface Storage {
   kind: StorageKind;
@@ -131,6 +135,17 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     ...(env.LIVEKIT_URL !== undefined && { livekitUrl: env.LIVEKIT_URL }),
   });
 
+  // Ends calls whose room is gone without a room_finished webhook (see CallHistoryService).
+  const reconciliation = livekitConfigured(env)
+    ? createPeriodicJob({
+        name: 'call reconciliation',
+        intervalMs: RECONCILE_INTERVAL_MS,
+        run: () => services.calls.reconcile(),
+        logger,
+      })
+    : undefined;
+  reconciliation?.start();
+
   const firstStart = storage.afterConnect('prepare sign-in', async () => {
     await accounts.ensureIndexes();
     await (env.DEV_SIGN_IN
@@ -145,6 +160,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     firstStart,
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
+      await reconciliation?.stop();
       await services.telephony.settled();
       await storage.settled();
       await storage.mongo?.close();

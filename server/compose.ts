@@ -87,6 +87,8 @@ export function createServices(wiring: ServiceWiring): Services {
     calls: createCallHistoryService({
       store: wiring.callSessionStore,
       webhooks: wiring.webhooks,
+      rooms: wiring.rooms,
+      ...now,
       ...logger,
     }),
     keys: createApiKeyService({ store: wiring.keyStore, agents, ...now }),

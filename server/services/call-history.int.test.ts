@@ -24,7 +24,15 @@ import { LIVEKIT_WEBHOOK_PATH } from '../http/server.ts';
 import { createMemoryLogger } from '../logger.ts';
 import type { AppRouter } from '../routers/_app.ts';
 import { createTestOwner } from '../testing/auth.ts';
+import { createMongooseCallSessionStore } from '../adapters/mongoose/call-session-store.mongoose.ts';
+import { createLiveKitRooms } from '../livekit/livekit-rooms.ts';
+import { buildServices, TEST_WORKSPACE_ID } from '../testing/builders.ts';
+import { RECONCILE_GRACE_MS } from './call-history.service.ts';
 
+const localOwner = {
+  workspaceId: TEST_WORKSPACE_ID,
+  actor: { kind: 'local', id: 'local' },
+} as const;
 const AGENT_NAME = `sb-calls-${randomBytes(4).toString('hex')}`;
 const livekit = testLiveKit();
 const databaseUri = testDatabaseUri(import.meta.url);
@@ -133,5 +141,51 @@ describe('call history from a real LiveKit’s webhooks', () => {
     expect(ended).toMatchObject({ endedReason: 'room-finished' });
     expect(ended.durationSeconds).toEqual(expect.any(Number));
     expect(ended.participants.find((p) => p.identity === 'caller-1')?.leftAt).not.toBeNull();
+  });
+});
+
+describe('reconciliation against a real LiveKit', () => {
+  test('a call whose room was deleted while its webhooks were lost is ended room-gone; a running one is not', async () => {
+    // A database of its own: the app above (and its webhooks) never sees these calls.
+    const uri = testDatabaseUri('call_reconcile');
+    const connection = await mongoose
+      .createConnection(uri, { bufferCommands: false, serverSelectionTimeoutMS: 5000 })
+      .asPromise();
+    try {
+      const store = createMongooseCallSessionStore(connection);
+      await store.ensureIndexes();
+      let now = Date.now();
+      const services = buildServices({
+        rooms: createLiveKitRooms({
+          url: livekit.url,
+          apiKey: livekit.apiKey,
+          apiSecret: livekit.apiSecret,
+          timeoutMs: 10_000,
+        }),
+        agentName: `${AGENT_NAME}-none`,
+        callSessionStore: store,
+        now: () => new Date(now),
+      });
+      const gone = await services.session.start(localOwner, {});
+      const kept = await services.session.start(localOwner, {});
+      await roomService.deleteRoom(gone.roomName);
+      now += RECONCILE_GRACE_MS + 1000;
+      const { ended } = await services.calls.reconcile();
+      expect(ended).toBe(1);
+      const byRoom = new Map(
+        (await services.calls.list(TEST_WORKSPACE_ID, { limit: 10 })).items.map((c) => [
+          c.roomName,
+          c,
+        ]),
+      );
+      expect(byRoom.get(gone.roomName)).toMatchObject({
+        status: 'ended',
+        endedReason: 'room-gone',
+      });
+      expect(byRoom.get(kept.roomName)).toMatchObject({ status: 'started', endedReason: null });
+      await roomService.deleteRoom(kept.roomName);
+    } finally {
+      await dropTestDatabase(connection);
+    }
   });
 });

@@ -1,11 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
+import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { AppError } from '../errors.ts';
 import { createLiveKitWebhookVerifier, signLiveKitWebhook } from '../livekit/webhooks.ts';
 import type { CallSessionStore } from '../ports/call-session-store.port.ts';
 import { WORKSPACE_A, WORKSPACE_B } from '../testing/builders.ts';
 import { webhookBody, type WebhookFixture } from '../testing/webhooks.ts';
-import { createCallHistoryService, projectLifecycle } from './call-history.service.ts';
+import {
+  createCallHistoryService,
+  projectLifecycle,
+  RECONCILE_GRACE_MS,
+} from './call-history.service.ts';
 
 const KEY = 'test-key';
 const SECRET = 'a-test-secret-of-32-characters-or-more';
@@ -15,8 +20,11 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 function build() {
   const store: CallSessionStore = createMemoryCallSessionStore();
   let now = at(0);
+  const rooms = createMemoryLiveKitRooms();
   const calls = createCallHistoryService({
     store,
+    rooms,
+    now: () => now,
     webhooks: createLiveKitWebhookVerifier({ apiKey: KEY, apiSecret: SECRET, now: () => now }),
   });
   const newCall = (roomName = 'room-1', workspaceId = WORKSPACE_A, createdAt = at(0)) =>
@@ -40,6 +48,7 @@ function build() {
   };
   return {
     store,
+    rooms,
     calls,
     newCall,
     deliver,
@@ -298,5 +307,62 @@ describe('reads are scoped to the workspace', () => {
       details: { reason: 'not-found', resource: 'session', id: call.id },
     });
     expect((await calls.list(WORKSPACE_B, { limit: 10 })).items).toEqual([]);
+  });
+});
+
+describe('reconciliation', () => {
+  test('an open call whose room LiveKit no longer lists is ended room-gone; a running one is left alone', async () => {
+    const { calls, newCall, rooms, setNow, deliver } = build();
+    const gone = await newCall('gone');
+    const running = await newCall('running');
+    const active = await newCall('active-gone');
+    rooms.createEmptyRoom('running');
+    await deliver({ ...joined('EV_1', 5, 'caller'), room: { name: 'active-gone', sid: 'RM_9' } });
+    setNow(at(600));
+    expect(await calls.reconcile()).toEqual({ checked: 3, ended: 2 });
+    expect(await calls.get(WORKSPACE_A, gone.id)).toMatchObject({
+      status: 'ended',
+      endedReason: 'room-gone',
+      endedAt: at(600).toISOString(),
+    });
+    expect(await calls.get(WORKSPACE_A, active.id)).toMatchObject({
+      status: 'ended',
+      endedReason: 'room-gone',
+      durationSeconds: 595,
+    });
+    expect((await calls.get(WORKSPACE_A, running.id)).status).toBe('started');
+    expect(await calls.reconcile()).toEqual({ checked: 1, ended: 0 });
+  });
+
+  test('a call younger than the grace is not checked (its room may not be listed yet)', async () => {
+    const { calls, newCall, setNow } = build();
+    const young = await newCall('young', WORKSPACE_A, at(0));
+    setNow(new Date(at(0).getTime() + RECONCILE_GRACE_MS - 1));
+    expect(await calls.reconcile()).toEqual({ checked: 0, ended: 0 });
+    setNow(new Date(at(0).getTime() + RECONCILE_GRACE_MS + 1));
+    expect(await calls.reconcile()).toEqual({ checked: 1, ended: 1 });
+    expect((await calls.get(WORKSPACE_A, young.id)).status).toBe('ended');
+  });
+
+  test('a room_finished arriving after reconciliation keeps the first end', async () => {
+    const { calls, newCall, setNow, deliver } = build();
+    const call = await newCall();
+    setNow(at(120));
+    await calls.reconcile();
+    await deliver(finished('EV_late', 100));
+    // The earliest ending event wins: LiveKit's room_finished happened first.
+    expect(await calls.get(WORKSPACE_A, call.id)).toMatchObject({
+      status: 'ended',
+      endedReason: 'room-finished',
+      endedAt: at(100).toISOString(),
+    });
+  });
+
+  test('two instances reconciling at once record the end once', async () => {
+    const { calls, newCall, setNow, store } = build();
+    const call = await newCall();
+    setNow(at(120));
+    await Promise.all([calls.reconcile(), calls.reconcile()]);
+    expect(await store.listEvents(WORKSPACE_A, call.id)).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ import type {
   CallSessionRecord,
   CallSessionStore,
 } from '../ports/call-session-store.port.ts';
+import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { LiveKitWebhookVerifier } from '../ports/livekit-webhooks.port.ts';
 import { decodeCursor, encodeCursor } from './agent.service.ts';
 
@@ -30,13 +31,30 @@ export interface CallHistoryService {
    * derived again from all its events.
    */
   receiveWebhook(rawBody: string, authorization: string | undefined): Promise<WebhookOutcome>;
+  /**
+   * Ends open calls whose room LiveKit no longer lists (`endedReason: 'room-gone'`): LiveKit drops
+   * webhooks that wait too long, so a `room_finished` may never come. One ListRooms per run.
+   */
+  reconcile(): Promise<{ checked: number; ended: number }>;
 }
 
 export interface CallHistoryServiceDeps {
   store: CallSessionStore;
   webhooks: LiveKitWebhookVerifier;
+  /** Which rooms still exist, for reconciliation. */
+  rooms: Pick<LiveKitRooms, 'listExistingRooms'>;
+  /** The clock of reconciliation (tests pin it). */
+  now?: () => Date;
   logger?: Logger;
 }
+
+/**
+ * A call younger than this is left alone by reconciliation: its record is written before its room
+ * is made, and LiveKit may take a moment to list a new room.
+ */
+export const RECONCILE_GRACE_MS = 60_000;
+/** Open calls looked at per run, oldest first (one ListRooms with their names). */
+export const RECONCILE_BATCH = 200;
 
 /** The webhooks that move a call; others (tracks, egress, …) are answered and not recorded. */
 const LIFECYCLE_EVENTS = new Set([
@@ -59,6 +77,7 @@ const PROJECTION_ROUNDS = 10;
 
 export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHistoryService {
   const { store, logger } = deps;
+  const now = deps.now ?? (() => new Date());
 
   /**
    * Derives the lifecycle from every recorded event and writes it whole; then checks no event was
@@ -136,6 +155,34 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
         recorded,
       });
       return recorded ? 'applied' : 'duplicate';
+    },
+
+    async reconcile() {
+      const open = await store.listOpen({
+        createdBefore: new Date(now().getTime() - RECONCILE_GRACE_MS),
+        limit: RECONCILE_BATCH,
+      });
+      if (open.length === 0) return { checked: 0, ended: 0 };
+      const running = new Set(
+        await deps.rooms.listExistingRooms([...new Set(open.map((call) => call.roomName))]),
+      );
+      let ended = 0;
+      for (const call of open.filter((c) => !running.has(c.roomName))) {
+        // One id per call: two instances reconciling at once record it once.
+        await store.recordEvent({
+          id: `reconcile:${call.id}`,
+          workspaceId: call.workspaceId,
+          sessionId: call.id,
+          type: 'room_gone',
+          at: now(),
+          roomSid: null,
+          participant: null,
+        });
+        await project(call.workspaceId, call.id);
+        ended++;
+      }
+      if (ended > 0) logger?.info('calls whose room is gone were ended', { ended });
+      return { checked: open.length, ended };
     },
   };
 }
