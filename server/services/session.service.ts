@@ -96,6 +96,11 @@ export const CONCURRENCY_RETRY_AFTER_SECONDS = 30;
  * dispatch. Several server instances would need the same per-room mutual exclusion across
  * processes (a lock in Redis or the database keyed by room name, held around
  * `ensureAgentDispatch`), or rooms whose names only one instance ever uses (the generated ones).
+ *
+ * Each start that makes a room records a call (call history) BEFORE making it, so the room's first
+ * webhooks find the call. Without that cross-process lock, two instances making an ended room of
+ * the same given name again at once would each record a call; the older one is ended by
+ * reconciliation once the room is gone.
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
