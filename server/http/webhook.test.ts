@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
+import { ServiceUnavailableError } from '../errors.ts';
 import { authenticateAsLocalOwner } from '../identity.ts';
 import { createLiveKitWebhookVerifier, signLiveKitWebhook } from '../livekit/webhooks.ts';
 import { createMemoryLogger } from '../logger.ts';
@@ -22,9 +23,21 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.shutdown(100)));
 });
 
-async function start() {
+async function start(options: { databaseDown?: boolean } = {}) {
   const logger = createMemoryLogger();
-  const store = createMemoryCallSessionStore();
+  const memory = createMemoryCallSessionStore();
+  const store = options.databaseDown
+    ? {
+        ...memory,
+        latestForRoom: () =>
+          Promise.reject(
+            new ServiceUnavailableError('The database is not answering', {
+              service: 'database',
+              reason: 'unavailable',
+            }),
+          ),
+      }
+    : memory;
   const services = buildServices({
     callSessionStore: store,
     webhooks: createLiveKitWebhookVerifier({ apiKey: KEY, apiSecret: SECRET, now: () => NOW }),
@@ -40,7 +53,7 @@ async function start() {
   });
   running.push(http);
   const { port } = await http.listen(0, '127.0.0.1');
-  const call = await store.create({
+  const call = await memory.create({
     workspaceId: WORKSPACE_A,
     type: 'web',
     agentId: null,
@@ -140,6 +153,13 @@ describe(`POST ${LIVEKIT_WEBHOOK_PATH}`, () => {
     } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(await store.listEvents(WORKSPACE_A, call.id)).toEqual([]);
+  });
+
+  test('a database that cannot answer is a 503, so LiveKit sends it again', async () => {
+    const { url } = await start({ databaseDown: true });
+    const response = await send(url, joinedBody, { authorization: await sign(joinedBody) });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
   test('only that exact path skips the Origin and JSON checks of /api/*', async () => {
