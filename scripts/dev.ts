@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeExit, spawnManaged, type ManagedChild } from './lib/child.ts';
-import { startDevServices, type DevServices } from './lib/dev-services.ts';
+import { devWebhookUrl, startDevServices, type DevServices } from './lib/dev-services.ts';
 import { REPO_ROOT } from './lib/install.ts';
 import { canConnect, isTcpPortFree } from './lib/ports.ts';
 import { note, prefixed, runUntilStopped, type Watched } from './lib/supervise.ts';
@@ -106,6 +106,7 @@ try {
   services = await startDevServices({
     mongo: useOwnMongo,
     livekit: useOwnLiveKit,
+    webhookUrl: devWebhookUrl(apiPort),
     existing: {
       MONGODB_URI: process.env.MONGODB_URI,
       LIVEKIT_URL: process.env.LIVEKIT_URL,

@@ -4,7 +4,7 @@
 // 7880 (+ ICE/UDP 7882) on 127.0.0.1; override with FERRETDB_PORT, LIVEKIT_PORT, LIVEKIT_UDP_PORT.
 // The LiveKit key and secret printed are fixed DEVELOPMENT-ONLY values.
 
-import { envLines, startDevServices } from './lib/dev-services.ts';
+import { devWebhookUrl, envLines, startDevServices } from './lib/dev-services.ts';
 import { note, prefixed, runUntilStopped, type Watched } from './lib/supervise.ts';
 
 try {
@@ -12,7 +12,9 @@ try {
   const printDb = prefixed('db', process.stderr);
   const printLiveKit = prefixed('livekit', process.stderr);
   const printRedis = prefixed('redis', process.stderr);
+  // Call events go to the API that `npm start` runs on 127.0.0.1:$PORT (default 4000).
   const services = await startDevServices({
+    webhookUrl: devWebhookUrl(),
     onOutput: (service, line) =>
       (service === 'db' ? printDb : service === 'redis' ? printRedis : printLiveKit)(line),
   });
@@ -25,6 +27,7 @@ try {
     note(
       `LiveKit ready at ${livekit.url} (ICE/UDP ${livekit.rtcUdpPort}) in ${livekit.startedInMs} ms`,
     );
+  if (livekit) note(`LiveKit sends call webhooks to ${devWebhookUrl()}`);
   note('Use these settings (the LiveKit key and secret are for local development only):');
   process.stdout.write(`${envLines(services.env)}\n`);
   note('Ctrl-C stops them all.');

@@ -5,13 +5,16 @@ import type { StorageKind } from '../shared/system.schema.ts';
 import { createMemoryAgentStore } from './adapters/memory/agent-store.memory.ts';
 import { createMemoryDidRouteStore } from './adapters/memory/did-route-store.memory.ts';
 import { createMemoryRoomStore } from './adapters/memory/room-store.memory.ts';
+import { createMemoryCallSessionStore } from './adapters/memory/call-session-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
 import { createMongooseRoomStore } from './adapters/mongoose/room-store.mongoose.ts';
+import { createMongooseCallSessionStore } from './adapters/mongoose/call-session-store.mongoose.ts';
 import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from './adapters/unconfigured/sip-dispatch.unconfigured.ts';
+import { createUnconfiguredWebhookVerifier } from './adapters/unconfigured/livekit-webhooks.unconfigured.ts';
 import { randomBytes } from 'node:crypto';
 import { createServices } from './compose.ts';
 import type { Services } from './context.ts';
@@ -28,13 +31,16 @@ import { createMemoryWorkspaceStore } from './adapters/memory/workspace-store.me
 import { createMongooseApiKeyStore } from './adapters/mongoose/api-key-store.mongoose.ts';
 import { createMongooseWorkspaceStore } from './adapters/mongoose/workspace-store.mongoose.ts';
 import { DEVELOPMENT_OWNER } from './services/setup.service.ts';
+import { createPeriodicJob } from './services/periodic-job.ts';
 import { createLiveKitRooms } from './livekit/livekit-rooms.ts';
 import { createLiveKitSip } from './livekit/sip.ts';
+import { createLiveKitWebhookVerifier } from './livekit/webhooks.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
+import type { CallSessionStore } from './ports/call-session-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
 
@@ -47,6 +53,9 @@ export interface App {
   /** Graceful stop: in-flight requests finish, then the database connection closes. */
   close(): Promise<void>;
 }
+
+/** How often open calls are checked against the rooms LiveKit lists. */
+export const RECONCILE_INTERVAL_MS = 60_000;
 
 interface Storage {
   kind: StorageKind;
@@ -82,6 +91,13 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
     roomStore: selectRoomStore(storage),
+    callSessionStore: selectCallSessionStore(storage),
+    webhooks: livekitConfigured(env)
+      ? createLiveKitWebhookVerifier({
+          apiKey: env.LIVEKIT_API_KEY,
+          apiSecret: env.LIVEKIT_API_SECRET,
+        })
+      : createUnconfiguredWebhookVerifier(),
     sessionLimits: {
       workspacePerMinute: env.SESSION_RATE_PER_MINUTE,
       keyPerMinute: env.SESSION_KEY_RATE_PER_MINUTE,
@@ -119,6 +135,17 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     ...(env.LIVEKIT_URL !== undefined && { livekitUrl: env.LIVEKIT_URL }),
   });
 
+  // Ends calls whose room is gone without a room_finished webhook (see CallHistoryService).
+  const reconciliation = livekitConfigured(env)
+    ? createPeriodicJob({
+        name: 'call reconciliation',
+        intervalMs: RECONCILE_INTERVAL_MS,
+        run: () => services.calls.reconcile(),
+        logger,
+      })
+    : undefined;
+  reconciliation?.start();
+
   const firstStart = storage.afterConnect('prepare sign-in', async () => {
     await accounts.ensureIndexes();
     await (env.DEV_SIGN_IN
@@ -133,6 +160,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     firstStart,
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
+      await reconciliation?.stop();
       await services.telephony.settled();
       await storage.settled();
       await storage.mongo?.close();
@@ -258,6 +286,16 @@ function selectRoomStore(storage: Storage): RoomStore {
     return store;
   }
   return createMemoryRoomStore();
+}
+
+/** Call history lives beside the room records: in the database, else in memory. */
+function selectCallSessionStore(storage: Storage): CallSessionStore {
+  if (storage.mongo) {
+    const store = createMongooseCallSessionStore(storage.mongo.connection);
+    void storage.afterConnect('create the call history indexes', () => store.ensureIndexes());
+    return store;
+  }
+  return createMemoryCallSessionStore();
 }
 
 /** LiveKit's SIP API for telephony; unconfigured, routes still save and are marked out of sync. */

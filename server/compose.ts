@@ -2,15 +2,18 @@ import type { StorageKind } from '../shared/system.schema.ts';
 import type { Services } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
+import type { CallSessionStore } from './ports/call-session-store.port.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
+import type { LiveKitWebhookVerifier } from './ports/livekit-webhooks.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
+import { createCallHistoryService } from './services/call-history.service.ts';
 import { createSessionService, type SessionLimits } from './services/session.service.ts';
 import { createSetupService } from './services/setup.service.ts';
 import { createSystemService } from './services/system.service.ts';
@@ -33,6 +36,10 @@ export interface ServiceWiring {
   rooms: LiveKitRooms;
   /** Which workspace each room `session.start` made belongs to (beside the agents). */
   roomStore: RoomStore;
+  /** Call history (beside the agents). */
+  callSessionStore: CallSessionStore;
+  /** Checks LiveKit's webhooks (signed with LIVEKIT_API_KEY / LIVEKIT_API_SECRET). */
+  webhooks: LiveKitWebhookVerifier;
   /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
   sessionLimits: SessionLimits;
   /** The clock of session.start's rates and room records, invitations' expiry, keys' use; tests pin it. */
@@ -77,6 +84,13 @@ export function createServices(wiring: ServiceWiring): Services {
   return {
     accounts: wiring.accounts,
     agents,
+    calls: createCallHistoryService({
+      store: wiring.callSessionStore,
+      webhooks: wiring.webhooks,
+      rooms: wiring.rooms,
+      ...now,
+      ...logger,
+    }),
     keys: createApiKeyService({ store: wiring.keyStore, agents, ...now }),
     setup: createSetupService({
       store: wiring.workspaceStore,
@@ -91,6 +105,7 @@ export function createServices(wiring: ServiceWiring): Services {
       agentName: wiring.agentName,
       tokenTtlSeconds: wiring.tokenTtlSeconds,
       roomStore: wiring.roomStore,
+      callSessions: wiring.callSessionStore,
       limits: wiring.sessionLimits,
       ...now,
       ...logger,

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentService } from './services/agent.service.ts';
 import type { ApiKeyService } from './services/api-key.service.ts';
+import type { CallHistoryService } from './services/call-history.service.ts';
 import type { SetupService } from './services/setup.service.ts';
 import type { WorkspaceService } from './services/workspace.service.ts';
 import type { SessionService } from './services/session.service.ts';
@@ -16,6 +17,8 @@ import type { TelephonyService } from './services/telephony.service.ts';
 export interface Services {
   accounts: Accounts;
   agents: AgentService;
+  /** Call history: `sessions.*` and LiveKit's webhooks. */
+  calls: CallHistoryService;
   keys: ApiKeyService;
   setup: SetupService;
   workspaces: WorkspaceService;

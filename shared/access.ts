@@ -13,7 +13,8 @@ export const PERMISSIONS = {
   'agents:read': 'list and read agents (prompts and configs included)',
   'agents:write': 'create, edit and delete agents',
   'sessions:start': 'start calls (`session.start`): mints LiveKit tokens and dispatches agents',
-  'sessions:read': 'see the calls that were started (reserved: no procedure reads them yet)',
+  'sessions:read':
+    'call history: list and read calls (`sessions.list`, `sessions.get`), configs they ran with included',
   'telephony:read': 'list and read phone-number routes, test a number (`telephony.resolve`)',
   'telephony:write': 'add, change and delete phone-number routes; `telephony.sync`',
   'keys:admin': 'create, list and revoke API keys',

@@ -103,7 +103,15 @@ export type ApiErrorDetails =
   | {
       reason: 'not-found';
       resource:
-        'agent' | 'route' | 'number' | 'workspace' | 'member' | 'invitation' | 'key' | 'room';
+        | 'agent'
+        | 'route'
+        | 'number'
+        | 'workspace'
+        | 'member'
+        | 'invitation'
+        | 'key'
+        | 'room'
+        | 'session';
       id: string;
     }
   /** A body or document over its limit. */

@@ -41,6 +41,11 @@ export interface DevServicesOptions {
   /** Start LiveKit (default true); when false, the `existing` LiveKit settings must be given. */
   livekit?: boolean;
   existing?: Partial<DevServiceEnv>;
+  /**
+   * Where the LiveKit started here POSTs its webhooks (call history): the API's
+   * `/api/livekit/webhook`. LiveKit reads it once at start.
+   */
+  webhookUrl?: string;
   /** Output of the servers, one line at a time. */
   onOutput?: (service: 'db' | 'livekit' | 'redis', line: string) => void;
 }
@@ -60,6 +65,11 @@ function portFromEnv(name: string, fallback: number): number {
  * system Redis is left alone), all on 127.0.0.1. Without redis-server, LiveKit runs without it and
  * only telephony's SIP API is unavailable (said once, loudly).
  */
+/** The development API's webhook endpoint, where the local LiveKit sends call events. */
+export function devWebhookUrl(apiPort: string = process.env.PORT || '4000'): string {
+  return `http://127.0.0.1:${apiPort}/api/livekit/webhook`;
+}
+
 export async function startDevServices(options: DevServicesOptions = {}): Promise<DevServices> {
   const wantMongo = options.mongo ?? true;
   const wantLiveKit = options.livekit ?? true;
@@ -102,6 +112,7 @@ export async function startDevServices(options: DevServicesOptions = {}): Promis
           apiKey: DEV_LIVEKIT_API_KEY,
           apiSecret: DEV_LIVEKIT_API_SECRET,
           ...(redis && { redisAddress: redis.address }),
+          ...(options.webhookUrl && { webhookUrl: options.webhookUrl }),
           processGroup: true,
           onOutput: (line) => options.onOutput?.('livekit', line),
         })

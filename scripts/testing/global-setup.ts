@@ -14,6 +14,7 @@
 import mongoose from 'mongoose';
 import type { TestProject } from 'vitest/node';
 import { startFerretDB, startLiveKit, startRedis } from '../lib/processes.ts';
+import { startWebhookRelay } from './webhook-relay.ts';
 
 export type TestServiceName = 'mongo' | 'livekit' | 'redis';
 
@@ -22,6 +23,12 @@ export interface TestLiveKitSettings {
   url: string;
   apiKey: string;
   apiSecret: string;
+  /**
+   * Where a test registers its server's webhook URL to receive this LiveKit's webhooks
+   * (`registerWebhookTarget` in services.ts). Null for a LiveKit from TEST_LIVEKIT_URL, whose
+   * webhooks this setup cannot configure.
+   */
+  webhookTargetsUrl: string | null;
 }
 
 declare module 'vitest' {
@@ -100,7 +107,7 @@ export async function setupLiveKit(
   if (options.redis && !redisAddress)
     throw new Error('setupLiveKit({ redis: true }) needs setupRedis to run first');
 
-  const { value, release } = await acquire(
+  const { value, release } = await acquire<TestLiveKitSettings>(
     options.redis ? 'livekit+redis' : 'livekit',
     async () => {
       if (url || apiKey || apiSecret) {
@@ -111,16 +118,34 @@ export async function setupLiveKit(
         }
         await assertLiveKitAnswers(url);
         announce(`LiveKit: ${url} (from TEST_LIVEKIT_URL)`);
-        return { value: { url, apiKey, apiSecret }, stop: async () => undefined };
+        return {
+          value: { url, apiKey, apiSecret, webhookTargetsUrl: null },
+          stop: async () => undefined,
+        };
       }
-      const lk = await startLiveKit(redisAddress ? { redisAddress } : {});
+      const relay = await startWebhookRelay();
+      const lk = await startLiveKit({
+        ...(redisAddress && { redisAddress }),
+        webhookUrl: relay.livekitUrl,
+      }).catch(async (error: unknown) => {
+        await relay.close();
+        throw error;
+      });
       const withRedis = redisAddress ? `, Redis ${redisAddress}` : '';
       announce(
         `LiveKit: server at ${lk.url} (pid ${lk.pid}, ready in ${lk.startedInMs} ms, UDP ${lk.rtcUdpPort}${withRedis})`,
       );
       return {
-        value: { url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
-        stop: () => lk.stop(),
+        value: {
+          url: lk.url,
+          apiKey: lk.apiKey,
+          apiSecret: lk.apiSecret,
+          webhookTargetsUrl: relay.targetsUrl,
+        },
+        stop: async () => {
+          await lk.stop();
+          await relay.close();
+        },
       };
     },
   );

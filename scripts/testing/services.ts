@@ -116,3 +116,25 @@ export function withDatabase(uri: string, database: string): string {
   const query = params.toString();
   return `${scheme}${hosts}/${database}${query ? `?${query}` : ''}`;
 }
+
+/**
+ * Has the test LiveKit's webhooks forwarded to `url` (a server of this test on 127.0.0.1) until
+ * the returned function is called. Every registered server gets every webhook: each ignores the
+ * rooms it did not start. Throws for a LiveKit from TEST_LIVEKIT_URL (its webhooks are not ours).
+ */
+export async function registerWebhookTarget(url: string): Promise<() => Promise<void>> {
+  const { webhookTargetsUrl } = testLiveKit();
+  if (!webhookTargetsUrl) {
+    throw new Error(
+      'this LiveKit came from TEST_LIVEKIT_URL: its webhooks cannot be routed to test servers',
+    );
+  }
+  const change = async (method: 'POST' | 'DELETE') => {
+    const response = await fetch(webhookTargetsUrl, { method, body: url });
+    if (response.status !== 204) {
+      throw new Error(`webhook relay answered ${response.status}: ${await response.text()}`);
+    }
+  };
+  await change('POST');
+  return () => change('DELETE');
+}

@@ -201,7 +201,7 @@ function parseOrigin(value: string): URL | undefined {
 }
 
 /** `application/json` from `Application/JSON; charset=utf-8`. */
-function mediaType(value: string | undefined): string | undefined {
+export function mediaType(value: string | undefined): string | undefined {
   return value?.split(';', 1)[0]?.trim().toLowerCase();
 }
 

@@ -7,7 +7,13 @@ import { contextFactory, type RequestContextSource } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { Accounts } from '../ports/accounts.port.ts';
 import type { AppRouter } from '../routers/_app.ts';
-import { createRequestGuard, hasBearerKey, type RequestGuardOptions } from './request-guard.ts';
+import { AppError } from '../errors.ts';
+import {
+  createRequestGuard,
+  hasBearerKey,
+  mediaType,
+  type RequestGuardOptions,
+} from './request-guard.ts';
 import { API_HEADERS, documentHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
 
@@ -16,6 +22,16 @@ export const TRPC_PREFIX = '/trpc/';
 export const API_PREFIX = '/api/';
 /** Sign-in bodies are a few hundred bytes; better-auth buffers them, so they are capped early. */
 const AUTH_BODY_LIMIT_BYTES = 16 * 1024;
+/**
+ * LiveKit's webhooks (call history). Not a tRPC procedure and no cookie: the Origin and JSON
+ * checks of `/api/*` do not apply to this one path; the webhook's signature is its only credential.
+ */
+export const LIVEKIT_WEBHOOK_PATH = '/api/livekit/webhook';
+/**
+ * A webhook carries the room and a participant, metadata and attributes included (LiveKit caps
+ * each at 64 kB by default): well under this.
+ */
+export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 /** Calls in one batched request; the client's batch link uses the same number. */
 export const MAX_BATCH_SIZE = 20;
 /** tRPC serves queries with GET and mutations with POST; anything else is a 405. */
@@ -193,10 +209,56 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
 
+    if (url.pathname === LIVEKIT_WEBHOOK_PATH) return handleWebhook(req, res, url);
     if (isApi) return handleApi(req, res, url);
 
     if (serveStatic) return serveStatic(req, res, url.pathname);
     sendJson(res, 404, { error: 'Not found' });
+  };
+
+  /**
+   * LiveKit's webhooks: POST, `application/webhook+json`, body capped and read raw (its sha-256
+   * is what the signature covers). 200 once handled (also for a duplicate or an event we do not
+   * record); 401 when the signature, hash or age does not hold, and nothing changes; 503 when the
+   * database cannot answer, so LiveKit retries.
+   */
+  const handleWebhook = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: 'POST webhooks here' });
+    }
+    if (mediaType(req.headers['content-type']) !== 'application/webhook+json') {
+      req.resume();
+      return sendJson(res, 415, {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'LiveKit webhooks are sent as Content-Type: application/webhook+json',
+      });
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > WEBHOOK_BODY_LIMIT_BYTES) {
+      return rejectTooLarge(req, res, url, WEBHOOK_BODY_LIMIT_BYTES, declared);
+    }
+    const body = await readBody(req, WEBHOOK_BODY_LIMIT_BYTES);
+    if (body === undefined) {
+      return rejectTooLarge(req, res, url, WEBHOOK_BODY_LIMIT_BYTES, declared || 0);
+    }
+    try {
+      const outcome = await options.context.services.calls.receiveWebhook(
+        body,
+        req.headers.authorization,
+      );
+      return sendJson(res, 200, { outcome });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
+        logger.info('webhook refused', { reason: error.message });
+        return sendJson(res, 401, { code: error.code, message: error.message });
+      }
+      if (error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE') {
+        return sendJson(res, 503, { code: error.code, message: error.message });
+      }
+      logger.error('webhook failed', { error });
+      return sendJson(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error' });
+    }
   };
 
   /** `/api/*`: the same Host, Origin and JSON checks as tRPC mutations, then better-auth. */
@@ -381,6 +443,28 @@ function rejectTooLarge(
   req.on('data', onData);
   req.once('end', close);
   req.once('error', close);
+}
+
+/** The whole body as UTF-8, or undefined once it grows past `limit` (the rest is not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

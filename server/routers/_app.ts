@@ -2,6 +2,7 @@ import { createCallerFactory, router } from '../trpc.ts';
 import { agentsRouter } from './agents.router.ts';
 import { keysRouter } from './keys.router.ts';
 import { sessionRouter } from './session.router.ts';
+import { sessionsRouter } from './sessions.router.ts';
 import { systemRouter } from './system.router.ts';
 import { telephonyRouter } from './telephony.router.ts';
 import {
@@ -21,6 +22,7 @@ export const appRouter = router({
   setup: setupRouter,
   workspaces: workspacesRouter,
   session: sessionRouter,
+  sessions: sessionsRouter,
   system: systemRouter,
   telephony: telephonyRouter,
 });

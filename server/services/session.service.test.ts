@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
+import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import { AppError, ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { localOwnerCaller } from '../identity.ts';
@@ -37,6 +40,7 @@ function build(
 ) {
   const rooms = createMemoryLiveKitRooms({ latencyMs: options.latencyMs ?? 0 });
   const roomStore = createMemoryRoomStore();
+  const callSessions = createMemoryCallSessionStore();
   const agentStore = createMemoryAgentStore();
   const agents = createAgentService({ store: agentStore });
   let now = new Date('2026-03-01T12:00:00.000Z').getTime();
@@ -46,6 +50,7 @@ function build(
       agents,
       rooms,
       roomStore,
+      callSessions,
       limits: { ...DEFAULT_TEST_SESSION_LIMITS, ...options.limits },
       agentName: 'svc-agent',
       tokenTtlSeconds: 600,
@@ -55,6 +60,7 @@ function build(
   return {
     rooms,
     roomStore,
+    callSessions,
     agents,
     session: instance(),
     instance,
@@ -238,6 +244,78 @@ describe('rooms belong to workspaces', () => {
       expect(await roomStore.get(winner, roomName)).toMatchObject({ workspaceId: winner });
       expect(rooms.dispatchesOf(roomName)).toHaveLength(1);
     }
+  });
+});
+
+describe('call history', () => {
+  test('a new call is recorded before its room is made: agent, the dispatched config and its hash, overrides, who, when', async () => {
+    const { session, agents, callSessions, rooms, now } = build();
+    const agent = await agents.create(WORKSPACE_A, buildAgentInput());
+    const started = await session.start(buildApiKeyCaller(WORKSPACE_A, 'k1'), {
+      agentId: agent.id,
+      agentConfig: { greeting: 'Welcome back' },
+    });
+    const [call, ...more] = await callSessions.list(WORKSPACE_A, { limit: 10 });
+    expect(more).toEqual([]);
+    const dispatched = JSON.parse(rooms.dispatchesOf(started.roomName)[0]?.metadata ?? '') as {
+      config: unknown;
+    };
+    expect(call).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown,
+      workspaceId: WORKSPACE_A,
+      type: 'web',
+      agentId: agent.id,
+      roomName: started.roomName,
+      config: dispatched.config,
+      configHash: createHash('sha256').update(canonicalJson(dispatched.config)).digest('hex'),
+      overrides: { greeting: 'Welcome back' },
+      startedBy: 'api-key:k1',
+      createdAt: now(),
+      status: 'started',
+      roomSid: null,
+      activeAt: null,
+      endedAt: null,
+      endedReason: null,
+      participants: [],
+    });
+    expect(call?.config).toEqual(started.config);
+    expect(await callSessions.list(WORKSPACE_B, { limit: 10 })).toEqual([]);
+  });
+
+  test('the hash names the config, not its key order: the same agent started twice hashes the same', async () => {
+    const { session, agents, callSessions, advance } = build();
+    const agent = await agents.create(WORKSPACE_A, buildAgentInput());
+    await session.start(userOf(WORKSPACE_A), { agentId: agent.id });
+    advance(1000);
+    await session.start(userOf(WORKSPACE_A), {
+      agentId: agent.id,
+      agentConfig: { greeting: 'Yo' },
+    });
+    advance(1000);
+    await session.start(userOf(WORKSPACE_A), { agentId: agent.id });
+    const hashes = (await callSessions.list(WORKSPACE_A, { limit: 10 })).map((c) => c.configHash);
+    expect(hashes[0]).toBe(hashes[2]);
+    expect(hashes[1]).not.toBe(hashes[0]);
+  });
+
+  test('joining a running room records no second call; making an ended room again records a new one', async () => {
+    const { session, callSessions, rooms } = build();
+    await session.start(ME, { roomName: 'twice', userIdentity: 'a' });
+    await session.start(ME, { roomName: 'twice', userIdentity: 'b' });
+    expect(await callSessions.list(TEST_WORKSPACE_ID, { limit: 10 })).toHaveLength(1);
+    rooms.closeRoom('twice');
+    await session.start(ME, { roomName: 'twice' });
+    const calls = await callSessions.list(TEST_WORKSPACE_ID, { limit: 10 });
+    expect(calls.map((c) => c.roomName)).toEqual(['twice', 'twice']);
+    expect(calls[0]?.overrides).toBeNull();
+  });
+
+  test('a refused start records no call', async () => {
+    const { session, callSessions } = build();
+    await session.start(userOf(WORKSPACE_A), { roomName: 'theirs' });
+    await failure(session.start(userOf(WORKSPACE_B), { roomName: 'theirs' }));
+    expect(await callSessions.list(WORKSPACE_B, { limit: 10 })).toEqual([]);
+    expect(await callSessions.list(WORKSPACE_A, { limit: 10 })).toHaveLength(1);
   });
 });
 

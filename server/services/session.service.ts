@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import {
   JOB_METADATA_MAX_BYTES,
   type AgentJobMetadata,
@@ -15,6 +16,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { CallSessionStore } from '../ports/call-session-store.port.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
@@ -57,6 +59,8 @@ export interface SessionServiceDeps {
   tokenTtlSeconds: number;
   /** Which workspace each room belongs to. */
   roomStore: RoomStore;
+  /** Call history: a record per call this service starts. */
+  callSessions: CallSessionStore;
   limits: SessionLimits;
   logger?: Logger;
   /** Random bytes for generated identities and room names (tests pin it). */
@@ -92,6 +96,11 @@ export const CONCURRENCY_RETRY_AFTER_SECONDS = 30;
  * dispatch. Several server instances would need the same per-room mutual exclusion across
  * processes (a lock in Redis or the database keyed by room name, held around
  * `ensureAgentDispatch`), or rooms whose names only one instance ever uses (the generated ones).
+ *
+ * Each start that makes a room records a call (call history) BEFORE making it, so the room's first
+ * webhooks find the call. Without that cross-process lock, two instances making an ended room of
+ * the same given name again at once would each record a call; the older one is ended by
+ * reconciliation once the room is gone.
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
@@ -187,6 +196,19 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         agentId,
         startedBy: `${starter.actor.kind}:${starter.actor.id}`,
       };
+      // Recorded BEFORE the room is made, so the room's first webhooks find the call.
+      const recordCall = () =>
+        deps.callSessions.create({
+          workspaceId,
+          type: 'web',
+          agentId,
+          roomName,
+          config,
+          configHash: configHash(config),
+          overrides: input.agentConfig ?? null,
+          startedBy: record.startedBy,
+          createdAt: now(),
+        });
       const claim = async () => {
         await checkConcurrency(workspaceId);
         return deps.roomStore.claim({ ...record, createdAt: now() });
@@ -198,6 +220,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         if (input.roomName === undefined) {
           const claimed = await claim();
           if (claimed.status !== 'claimed') throw new Error('a generated room name was taken');
+          await recordCall();
           await deps.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata });
           return { created: true };
         }
@@ -219,6 +242,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         } else if (!existed) {
           await checkConcurrency(workspaceId);
         }
+        // A room that is not running is made by the dispatch below: a new call.
+        if (!existed) await recordCall();
         // Only a room that was there before can have the identity connected already.
         if (existed && input.userIdentity !== undefined) {
           const present = await deps.rooms.getParticipant(roomName, identity);
@@ -337,6 +362,11 @@ function identityInUse(roomName: string, identity: string): ConflictError {
       details: { reason: 'identity-in-use', roomName, identity },
     },
   );
+}
+
+/** sha-256 (hex) of the config's canonical JSON: what a call record names its config by. */
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
 }
 
 /** Whether a dispatch's metadata is this job's (same agentId and config; key order aside). */

@@ -4,8 +4,10 @@ import { createMemoryWorkspaceStore } from '../adapters/memory/workspace-store.m
 import { createMemoryAccounts } from '../auth/memory-accounts.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
+import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
+import { createUnconfiguredWebhookVerifier } from '../adapters/unconfigured/livekit-webhooks.unconfigured.ts';
 import { createServices } from '../compose.ts';
 import { createInnerContext, type Caller, type Services, type SignedInUser } from '../context.ts';
 import { callerWithRole, FIRST_WORKSPACE_ID, localOwnerCaller } from '../identity.ts';
@@ -15,7 +17,9 @@ import type { ApiKeyStore } from '../ports/api-key-store.port.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
+import type { LiveKitWebhookVerifier } from '../ports/livekit-webhooks.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
+import type { CallSessionStore } from '../ports/call-session-store.port.ts';
 import type { SessionLimits } from '../services/session.service.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from '../ports/workspace-store.port.ts';
@@ -45,6 +49,10 @@ export interface BuildServicesOptions {
   routes?: DidRouteStore;
   /** Room records of session.start; in memory unless given. */
   roomStore?: RoomStore;
+  /** Call history; in memory unless given. */
+  callSessionStore?: CallSessionStore;
+  /** LiveKit's webhook checks; unconfigured unless given (createLiveKitWebhookVerifier with test keys). */
+  webhooks?: LiveKitWebhookVerifier;
   /** session.start's rates and cap; the app's defaults unless given. */
   sessionLimits?: Partial<SessionLimits>;
   /** The clock of session.start's rates and room records, invitations' expiry, keys' use. */
@@ -75,6 +83,8 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
       createMemoryAccounts({ logger: options.logger ?? createLogger({ level: 'warn' }) }),
     rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
     roomStore: options.roomStore ?? createMemoryRoomStore(),
+    callSessionStore: options.callSessionStore ?? createMemoryCallSessionStore(),
+    webhooks: options.webhooks ?? createUnconfiguredWebhookVerifier(),
     sessionLimits: { ...DEFAULT_TEST_SESSION_LIMITS, ...options.sessionLimits },
     ...(options.now && { now: options.now }),
     sip: options.sip ?? createUnconfiguredSip(),

@@ -1,0 +1,196 @@
+import mongoose, { type Connection } from 'mongoose';
+import type {
+  CallEndedReason,
+  CallStatus,
+  CallType,
+  ParticipantKind,
+} from '../../../shared/call-session.schema.ts';
+import type {
+  CallEventRecord,
+  CallSessionRecord,
+  CallSessionStore,
+} from '../../ports/call-session-store.port.ts';
+import { ignoreAlreadyExists, pingDatabase, translate } from './agent-store.mongoose.ts';
+import {
+  callEventModel,
+  callSessionModel,
+  type CallEventDocument,
+  type CallSessionDocument,
+} from './call-session.model.ts';
+import { isDuplicateKey } from './did-route-store.mongoose.ts';
+
+/** The explicit mapper from a lean document: nothing Mongoose-shaped leaves this file. */
+export function toCallSessionRecord(doc: CallSessionDocument): CallSessionRecord {
+  return {
+    id: doc._id.toHexString(),
+    workspaceId: doc.workspaceId,
+    type: doc.type as CallType,
+    agentId: doc.agentId ?? null,
+    roomName: doc.roomName,
+    config: doc.config as Record<string, unknown>,
+    configHash: doc.configHash,
+    overrides: (doc.overrides ?? null) as Record<string, unknown> | null,
+    startedBy: doc.startedBy,
+    createdAt: doc.createdAt,
+    status: doc.status as CallStatus,
+    roomSid: doc.roomSid ?? null,
+    activeAt: doc.activeAt ?? null,
+    endedAt: doc.endedAt ?? null,
+    endedReason: (doc.endedReason ?? null) as CallEndedReason | null,
+    participants: doc.participants.map((p) => ({
+      identity: p.identity,
+      kind: p.kind as ParticipantKind,
+      joinedAt: p.joinedAt,
+      leftAt: p.leftAt ?? null,
+    })),
+  };
+}
+
+export function toCallEventRecord(doc: CallEventDocument): CallEventRecord {
+  return {
+    id: doc._id,
+    workspaceId: doc.workspaceId,
+    sessionId: doc.sessionId,
+    type: doc.type,
+    at: doc.at,
+    roomSid: doc.roomSid ?? null,
+    participant: doc.participant
+      ? { identity: doc.participant.identity, kind: doc.participant.kind as ParticipantKind }
+      : null,
+  };
+}
+
+export interface MongooseCallSessionStore extends CallSessionStore {
+  /** Creates the collections and the indexes the queries rely on (idempotent). */
+  ensureIndexes(): Promise<void>;
+}
+
+const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
+
+export function createMongooseCallSessionStore(connection: Connection): MongooseCallSessionStore {
+  const Sessions = callSessionModel(connection);
+  const Events = callEventModel(connection);
+  const byId = (id: string) =>
+    mongoose.isValidObjectId(id) && /^[0-9a-f]{24}$/.test(id)
+      ? Sessions.findOne({ _id: new mongoose.Types.ObjectId(id) })
+          .lean<CallSessionDocument>()
+          .exec()
+      : Promise.resolve(null);
+
+  return {
+    ensureIndexes: () =>
+      translate(async () => {
+        await Sessions.createCollection().catch(ignoreAlreadyExists);
+        await Events.createCollection().catch(ignoreAlreadyExists);
+        await Sessions.createIndexes();
+        await Events.createIndexes();
+      }),
+
+    create: (session) =>
+      translate(async () => {
+        const doc = await Sessions.create({
+          ...session,
+          status: 'started',
+          roomSid: null,
+          activeAt: null,
+          endedAt: null,
+          endedReason: null,
+          participants: [],
+        });
+        return toCallSessionRecord(doc.toObject<CallSessionDocument>());
+      }),
+
+    get: (workspaceId, id) =>
+      translate(async () => {
+        // By `_id` alone (FerretDB pushes only that down); another workspace's is answered as none.
+        const doc = await byId(id);
+        return doc?.workspaceId === workspaceId ? toCallSessionRecord(doc) : null;
+      }),
+
+    list: (workspaceId, query) =>
+      translate(async () => {
+        const createdAt: Record<string, Date> = {};
+        if (query.from) createdAt.$gte = query.from;
+        if (query.to) createdAt.$lt = query.to;
+        const filter: Record<string, unknown> = {
+          workspaceId,
+          ...(query.agentId !== undefined && { agentId: query.agentId }),
+          ...(query.status !== undefined && { status: query.status }),
+          ...(query.type !== undefined && { type: query.type }),
+          ...(Object.keys(createdAt).length > 0 && { createdAt }),
+        };
+        if (query.after) {
+          const afterId = new mongoose.Types.ObjectId(query.after.id);
+          filter.$or = [
+            { createdAt: { $lt: query.after.createdAt } },
+            { createdAt: query.after.createdAt, _id: { $lt: afterId } },
+          ];
+        }
+        const docs = await Sessions.find(filter)
+          .sort(NEWEST_FIRST)
+          .limit(query.limit)
+          .lean<CallSessionDocument[]>()
+          .exec();
+        return docs.map(toCallSessionRecord);
+      }),
+
+    latestForRoom: (roomName) =>
+      translate(async () => {
+        const doc = await Sessions.findOne({ roomName })
+          .sort(NEWEST_FIRST)
+          .lean<CallSessionDocument>()
+          .exec();
+        return doc ? toCallSessionRecord(doc) : null;
+      }),
+
+    listOpen: ({ createdBefore, limit }) =>
+      translate(async () => {
+        // One equality query per open status, so each walks `status_oldest_first`.
+        const pages = await Promise.all(
+          (['started', 'active'] as const).map((status) =>
+            Sessions.find({ status, createdAt: { $lt: createdBefore } })
+              .sort({ createdAt: 1 })
+              .limit(limit)
+              .lean<CallSessionDocument[]>()
+              .exec(),
+          ),
+        );
+        return pages
+          .flat()
+          .map(toCallSessionRecord)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+          .slice(0, limit);
+      }),
+
+    recordEvent: (event) =>
+      translate(async () => {
+        try {
+          const { id, ...rest } = event;
+          await Events.create({ _id: id, ...rest });
+          return true;
+        } catch (error) {
+          if (isDuplicateKey(error)) return false;
+          throw error;
+        }
+      }),
+
+    listEvents: (workspaceId, sessionId) =>
+      translate(async () => {
+        const docs = await Events.find({ workspaceId, sessionId })
+          .lean<CallEventDocument[]>()
+          .exec();
+        return docs.map(toCallEventRecord);
+      }),
+
+    saveLifecycle: (workspaceId, sessionId, lifecycle) =>
+      translate(async () => {
+        if (!/^[0-9a-f]{24}$/.test(sessionId)) return;
+        await Sessions.updateOne(
+          { _id: new mongoose.Types.ObjectId(sessionId), workspaceId },
+          { $set: lifecycle },
+        ).exec();
+      }),
+
+    ping: () => translate(() => pingDatabase(connection)),
+  };
+}

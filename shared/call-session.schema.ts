@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, agentIdSchema } from './agent.schema.ts';
+
+/**
+ * Call history: one record per call (a LiveKit room's life), as `sessions.list` / `sessions.get`
+ * answer it. Web calls only for now (`session.start`); inbound phone calls come later.
+ */
+export const CALL_TYPES = ['web'] as const;
+export const callTypeSchema = z.enum(CALL_TYPES);
+export type CallType = z.output<typeof callTypeSchema>;
+
+/** Forward only: `started` (dispatched) → `active` (a person joined) → `ended`. */
+export const CALL_STATUSES = ['started', 'active', 'ended'] as const;
+export const callStatusSchema = z.enum(CALL_STATUSES);
+export type CallStatus = z.output<typeof callStatusSchema>;
+
+/**
+ * Why a call ended: `room-finished` (LiveKit closed the room: everyone left, or it was deleted),
+ * `room-gone` (the room no longer exists and its end was never heard of: found by reconciliation).
+ */
+export const CALL_ENDED_REASONS = ['room-finished', 'room-gone'] as const;
+export const callEndedReasonSchema = z.enum(CALL_ENDED_REASONS);
+export type CallEndedReason = z.output<typeof callEndedReasonSchema>;
+
+/** LiveKit's participant kinds (`ParticipantInfo.Kind`); the agent worker joins as `agent`. */
+export const PARTICIPANT_KINDS = ['standard', 'agent', 'sip', 'ingress', 'egress'] as const;
+export const participantKindSchema = z.enum(PARTICIPANT_KINDS);
+export type ParticipantKind = z.output<typeof participantKindSchema>;
+
+export const callParticipantSchema = z.object({
+  identity: z.string(),
+  kind: participantKindSchema,
+  joinedAt: z.iso.datetime(),
+  /** null while still in the room (or when its leaving was never heard of). */
+  leftAt: z.iso.datetime().nullable(),
+});
+export type CallParticipant = z.output<typeof callParticipantSchema>;
+
+export const callSessionSchema = z.object({
+  id: z.string(),
+  type: callTypeSchema,
+  /** The saved agent the call ran (null: from overrides alone). */
+  agentId: z.string().nullable(),
+  roomName: z.string(),
+  /** LiveKit's id of the room, once a webhook named it. */
+  roomSid: z.string().nullable(),
+  /** The resolved config dispatched to the worker (the job metadata's `config`). */
+  config: z.record(z.string(), z.unknown()),
+  /** sha-256 (hex) of the canonical JSON of `config` (`shared/canonical-json.ts`). */
+  configHash: z.string(),
+  /** The `agentConfig` overrides `session.start` was given, or null. */
+  overrides: z.record(z.string(), z.unknown()).nullable(),
+  status: callStatusSchema,
+  endedReason: callEndedReasonSchema.nullable(),
+  /** Who started it: `user:<id>`, `api-key:<id>`, `publishable-key:<id>` or `local:local`. */
+  startedBy: z.string(),
+  createdAt: z.iso.datetime(),
+  /** When the first participant other than the agent joined. */
+  activeAt: z.iso.datetime().nullable(),
+  endedAt: z.iso.datetime().nullable(),
+  /** From `activeAt` (else `createdAt`) to `endedAt`, in whole seconds; null until ended. */
+  durationSeconds: z.int().min(0).nullable(),
+  participants: z.array(callParticipantSchema),
+});
+export type CallSession = z.output<typeof callSessionSchema>;
+
+export const sessionIdSchema = z
+  .string({ error: 'sessionId must be a valid Mongo ObjectId' })
+  .regex(/^[0-9a-fA-F]{24}$/, 'sessionId must be a valid Mongo ObjectId')
+  .transform((id) => id.toLowerCase());
+
+export const sessionsGetInputSchema = z.object({ sessionId: sessionIdSchema });
+
+/**
+ * Newest first, keyset paged (`cursor` from the previous page). Filters combine; the time range
+ * is on `createdAt`: `from` inclusive, `to` exclusive.
+ */
+export const sessionsListInputSchema = z
+  .object({
+    limit: z.int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),
+    cursor: z.string().min(1).max(512).nullish(),
+    agentId: agentIdSchema.optional(),
+    status: callStatusSchema.optional(),
+    type: callTypeSchema.optional(),
+    from: z.iso.datetime().optional(),
+    to: z.iso.datetime().optional(),
+  })
+  .refine((input) => !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to), {
+    path: ['to'],
+    message: '`to` must be after `from`',
+  });
+export type SessionsListInput = z.input<typeof sessionsListInputSchema>;
+export type SessionsListQuery = z.output<typeof sessionsListInputSchema>;
+
+export const sessionsListOutputSchema = z.object({
+  items: z.array(callSessionSchema),
+  nextCursor: z.string().nullable(),
+});
+export type SessionsList = z.output<typeof sessionsListOutputSchema>;
