@@ -27,6 +27,7 @@ import {
   RoomAgentDispatch,
   RoomConfiguration,
   RoomServiceClient,
+  WebhookReceiver,
 } from 'livekit-server-sdk';
 import mongoose, { type Connection } from 'mongoose';
 import { buildApp, type App } from '../../server/app.ts';
@@ -34,6 +35,9 @@ import { createHttpServer } from '../../server/http/server.ts';
 import { callerWithRole } from '../../server/identity.ts';
 import { appRouter } from '../../server/routers/_app.ts';
 import { createTestOwner } from '../../server/testing/auth.ts';
+import { webhookBody } from '../../server/testing/webhooks.ts';
+import { signLiveKitWebhook } from '../../server/livekit/webhooks.ts';
+import { CALL_SESSIONS_COLLECTION } from '../../server/adapters/mongoose/call-session.model.ts';
 import {
   AGENTS_COLLECTION,
   AGENTS_LIST_INDEX,
@@ -45,6 +49,12 @@ import { encodeCursor } from '../../server/services/agent.service.ts';
 import { startFerretDB, startLiveKit } from '../lib/processes.ts';
 
 const AGENTS_AT_SCALE = 20_000;
+/**
+ * The issue asks for 100,000; on the bundled FerretDB a page of 100,000 calls did not answer
+ * within the driver's 30 s socket timeout (it scans and sorts them all), so the bench stops at
+ * 10,000 there. TEST_MONGODB_URI with a real MongoDB can take BENCH_CALLS=100000.
+ */
+const CALLS_AT_SCALE = Number(process.env.BENCH_CALLS ?? 10_000);
 const INSERT_BATCH = 1000;
 const PAGE_SIZE = 20;
 const WARM_UP = 5;
@@ -106,6 +116,8 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
         SESSION_RATE_PER_MINUTE: '100000',
         SESSION_KEY_RATE_PER_MINUTE: '100000',
         SESSION_CONCURRENT_MAX: '1000',
+        // A page of many calls takes FerretDB longer than the default 15 s: measure it anyway.
+        REQUEST_TIMEOUT_MS: '300000',
       }),
       createLogger({ level: 'error' }),
     );
@@ -246,6 +258,67 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
       )),
     });
 
+    // Call history: a LiveKit webhook (signed as LiveKit signs it) for calls session.start made,
+    // and a sessions.list page at 1,000 and CALLS_AT_SCALE calls.
+    say('bench: LiveKit webhooks…');
+    const callRows: Row[] = [];
+    const webhookRooms: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const started = (await trpc.mutate('session.start', { agentId })) as {
+        result: { data: { roomName: string } };
+      };
+      webhookRooms.push(started.result.data.roomName);
+    }
+    let hooks = 0;
+    const sendWebhook = async (url: string) => {
+      hooks++;
+      const body = webhookBody({
+        id: `EV_bench_${randomBytes(8).toString('hex')}`,
+        event: 'participant_joined',
+        createdAt: new Date(),
+        room: { name: webhookRooms[hooks % webhookRooms.length]! },
+        participant: { identity: `caller-${hooks}` },
+      });
+      const authorization = await signLiveKitWebhook({
+        apiKey: livekit.apiKey,
+        apiSecret: livekit.apiSecret,
+        body,
+      });
+      return call(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/webhook+json', authorization },
+      });
+    };
+    callRows.push({
+      operation: 'webhook',
+      agents: 10,
+      ...(await measure(
+        {
+          switchboard: () => sendWebhook(`${sb}/api/livekit/webhook`),
+          baseline: () => sendWebhook(`${base}/webhook`),
+        },
+        count,
+      )),
+    });
+    let storedCalls = await raw.db!.collection(CALL_SESSIONS_COLLECTION).countDocuments({});
+    for (const total of [1000, CALLS_AT_SCALE]) {
+      await insertCalls(raw, total - storedCalls, agentId, say);
+      storedCalls = total;
+      say(`bench: sessions.list at ${total.toLocaleString('en')} calls…`);
+      callRows.push({
+        operation: 'sessions.list',
+        agents: total,
+        ...(await measure(
+          {
+            switchboard: () => trpc.query('sessions.list', { limit: PAGE_SIZE }),
+            baseline: () => call(`${base}/calls`),
+          },
+          count,
+        )),
+      });
+    }
+
     await insertAgents(raw, AGENTS_AT_SCALE - 1, say);
     await measureAgents(AGENTS_AT_SCALE);
 
@@ -260,6 +333,7 @@ export async function runApiBench(argv: readonly string[] = process.argv.slice(2
     print({
       rows,
       signInRows,
+      callRows,
       oldFilter,
       database: database.label,
       livekit: livekit.url,
@@ -302,7 +376,26 @@ async function startBaseline(
   const live = <T extends { deletedAt?: Date | null; workspaceId?: string }>(doc: T | null) =>
     doc && doc.deletedAt == null && doc.workspaceId === FIRST_WORKSPACE_ID ? doc : null;
 
-  const routes: Record<string, (url: URL, body: string) => Promise<unknown>> = {
+  const calls = raw.db!.collection(CALL_SESSIONS_COLLECTION);
+  const events = raw.db!.collection<{ _id: string }>('bench_webhook_events');
+  const receiver = new WebhookReceiver(livekit.apiKey, livekit.apiSecret);
+  const routes: Record<
+    string,
+    (url: URL, body: string, authorization: string | undefined) => Promise<unknown>
+  > = {
+    // A webhook: verify its signature and store its id once (the work no receiver can skip).
+    '/webhook': async (_, body, authorization) => {
+      const event = await receiver.receive(body, authorization);
+      await events.insertOne({ _id: event.id });
+      return { outcome: 'stored' };
+    },
+    // A page of a workspace's calls, newest first, as the adapter asks for it.
+    '/calls': async () =>
+      calls
+        .find({ workspaceId: FIRST_WORKSPACE_ID })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(PAGE_SIZE + 1)
+        .toArray(),
     '/get': async (url) =>
       live(await agents.findOne({ _id: objectId(url.searchParams.get('id')) })),
     '/get-old-filter': async (url) =>
@@ -364,7 +457,7 @@ async function startBaseline(
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[url.pathname];
       if (!route) return void res.writeHead(404).end();
-      route(url, body).then(
+      route(url, body, req.headers.authorization).then(
         (result) => {
           const text = JSON.stringify(result);
           res.writeHead(200, {
@@ -517,6 +610,7 @@ function stats(samples: number[]): Stats {
 function print(report: {
   rows: Row[];
   signInRows: Row[];
+  callRows: Row[];
   oldFilter: Stats;
   database: string;
   livekit: string;
@@ -543,6 +637,13 @@ function print(report: {
         `${row.operation.padEnd(24)}${''.padStart(7)}${String(row.switchboard.count).padStart(5)}  ${pair(row.switchboard)}  ${pair(row.baseline)} ${ratio(row.switchboard, row.baseline)}   +${ms(row.switchboard.median - row.baseline.median)} ms median`,
     ),
     `(cookie: better-auth reads the session and its user, then the membership; key: one look-up by hash. On FerretDB each is a scan; on MongoDB an index seek.)`,
+    '',
+    `Call history, beside a bare handler (webhook: verify the signature, store the event id once; list: the same find) (calls, n, med / p95)`,
+    ...report.callRows.map(
+      (row) =>
+        `${row.operation.padEnd(24)}${row.agents.toLocaleString('en').padStart(7)}${String(row.switchboard.count).padStart(5)}  ${pair(row.switchboard)}  ${pair(row.baseline)} ${ratio(row.switchboard, row.baseline)}`,
+    ),
+    `(webhook: participant_joined for one of 10 calls, each gaining events as the series goes; Switchboard also stores the event, re-derives the call from all its events and saves it. sessions.list: the first page of ${PAGE_SIZE}, newest first; on MongoDB the index workspace_newest_first answers it.)`,
     '',
     `For comparison, agents.get's filter before this change ({ _id, deletedAt: null }) in the bare handler at ${AGENTS_AT_SCALE.toLocaleString('en')} agents: ${ms(report.oldFilter.median)} / ${ms(report.oldFilter.p95)} ms (median / p95, n ${report.oldFilter.count}).`,
     `Pages of ${PAGE_SIZE}; the deep page starts halfway down the list (at 1 agent: after it, an empty page). A series stops after ${SERIES_BUDGET_MS / 1000} s with at least ${MIN_SLOW_COUNT} calls: with few calls, p95 is the maximum.`,
@@ -672,4 +773,46 @@ async function signInCookie(base: string, email: string, password: string): Prom
   const cookie = response.headers.getSetCookie().find((c) => c.includes('session_token='));
   if (!response.ok || !cookie) throw new Error(`sign-in answered ${response.status}`);
   return cookie.split(';', 1)[0]!;
+}
+
+/** `count` ended calls of the first workspace, as the call store writes them, a second apart. */
+async function insertCalls(
+  raw: Connection,
+  count: number,
+  agentId: string,
+  say: (line: string) => void,
+) {
+  const collection = raw.db!.collection(CALL_SESSIONS_COLLECTION);
+  const start = Date.now() - 60_000;
+  const existing = await collection.countDocuments({});
+  for (let done = 0; done < count;) {
+    const batch = Math.min(INSERT_BATCH, count - done);
+    await collection.insertMany(
+      Array.from({ length: batch }, (_, i) => {
+        const n = existing + done + i;
+        const createdAt = new Date(start - n * 1000);
+        return {
+          workspaceId: FIRST_WORKSPACE_ID,
+          type: 'web',
+          agentId,
+          roomName: `bench-call-${n}`,
+          config: BENCH_CONFIG,
+          configHash: 'b'.repeat(64),
+          overrides: null,
+          startedBy: 'api-key:bench',
+          createdAt,
+          status: 'ended',
+          roomSid: null,
+          activeAt: createdAt,
+          endedAt: new Date(createdAt.getTime() + 90_000),
+          endedReason: 'room-finished',
+          participants: [],
+        };
+      }),
+    );
+    done += batch;
+    if (done % 20_000 === 0 || done === count) {
+      say(`bench:   ${(existing + done).toLocaleString('en')} calls stored`);
+    }
+  }
 }
