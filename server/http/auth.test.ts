@@ -3,7 +3,6 @@
 // both. Requests go through node:http so that every header is sent exactly as written.
 
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
@@ -14,6 +13,7 @@ import { createMemoryLogger } from '../logger.ts';
 import { appRouter } from '../routers/_app.ts';
 import { createTestOwner } from '../testing/auth.ts';
 import { buildAgentInput, buildServices } from '../testing/builders.ts';
+import { sendRaw, type Answer, type RawRequest } from '../testing/http-request.ts';
 import { TEST_PASSWORD } from '../testing/people.ts';
 import type { ProcedureMeta } from '../trpc.ts';
 import type { RequestGuardOptions } from './request-guard.ts';
@@ -87,60 +87,14 @@ async function start(
   };
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json(): unknown;
-}
-
 /**
  * One request with exactly these headers (Host defaults to 127.0.0.1:port), from the server's
  * client address unless `from`; a body is sent with its Content-Length unless `chunked`.
  */
-function send(
-  port: number,
-  options: {
-    method?: string;
-    path: string;
-    headers?: Record<string, string>;
-    body?: string;
-    chunked?: boolean;
-    from?: string;
-  },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        localAddress: options.from ?? clientAddresses.get(port),
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: {
-          ...(options.body !== undefined &&
-            !options.chunked && { 'content-length': Buffer.byteLength(options.body) }),
-          ...options.headers,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json: () => JSON.parse(text) as unknown,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    if (options.chunked && options.body !== undefined) req.write(options.body);
-    req.end(options.chunked ? undefined : options.body);
-  });
+function send(port: number, options: Omit<RawRequest, 'localAddress'> & { from?: string }) {
+  const { from, ...rest } = options;
+  const localAddress = from ?? clientAddresses.get(port);
+  return sendRaw(port, { ...rest, ...(localAddress !== undefined && { localAddress }) });
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };

@@ -3,7 +3,6 @@
 // and Sec-Fetch-Site are sent exactly as a browser would send them.
 
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import {
   TEST_WORKSPACE_ID,
 } from '../testing/builders.ts';
 import { authenticateAsLocalOwner } from '../identity.ts';
+import { sendRaw } from '../testing/http-request.ts';
 import { loadEnv } from '../env.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { appRouter } from '../routers/_app.ts';
@@ -69,48 +69,11 @@ async function start(
   return { port: address.port, self: `127.0.0.1:${address.port}`, logger };
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json(): unknown;
-}
-
 /** One request with exactly these headers (Host included: it defaults to 127.0.0.1:port). */
-function send(
+const send = (
   port: number,
   options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: {
-          ...(options.body !== undefined && { 'content-length': Buffer.byteLength(options.body) }),
-          ...options.headers,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json: () => JSON.parse(text) as unknown,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+) => sendRaw(port, options);
 
 const createAgent = (port: number, headers: Record<string, string>, name = 'From a page') =>
   send(port, {
