@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, agentIdSchema } from './agent.schema.ts';
+import { callUsageSchema, transcriptEntrySchema } from './call-report.schema.ts';
 
 /**
  * Call history: one record per call (a LiveKit room's life), as `sessions.list` / `sessions.get`
- * answer it. Web calls only for now (`session.start`); inbound phone calls come later.
+ * answer it: web calls (`session.start`) and inbound phone calls (a SIP dispatch rule made the room).
  */
-export const CALL_TYPES = ['web'] as const;
+export const CALL_TYPES = ['web', 'inbound-phone'] as const;
 export const callTypeSchema = z.enum(CALL_TYPES);
 export type CallType = z.output<typeof callTypeSchema>;
 
@@ -15,10 +16,22 @@ export const callStatusSchema = z.enum(CALL_STATUSES);
 export type CallStatus = z.output<typeof callStatusSchema>;
 
 /**
- * Why a call ended: `room-finished` (LiveKit closed the room: everyone left, or it was deleted),
- * `room-gone` (the room no longer exists and its end was never heard of: found by reconciliation).
+ * Why a call ended:
+ * - `hang-up`: the caller (every participant but the agent) left, then the room closed;
+ * - `agent-left`: the agent left (or its connection broke) while the caller was still there;
+ * - `no-agent-available`: no agent joined before the re-dispatch deadline (every worker busy);
+ * - `sip-failure`: the phone leg failed (the SIP participant's connection broke or was refused);
+ * - `room-finished`: LiveKit closed the room for another reason (deleted, or nobody ever joined);
+ * - `room-gone`: the room no longer exists and its end was never heard of (reconciliation).
  */
-export const CALL_ENDED_REASONS = ['room-finished', 'room-gone'] as const;
+export const CALL_ENDED_REASONS = [
+  'hang-up',
+  'agent-left',
+  'no-agent-available',
+  'sip-failure',
+  'room-finished',
+  'room-gone',
+] as const;
 export const callEndedReasonSchema = z.enum(CALL_ENDED_REASONS);
 export type CallEndedReason = z.output<typeof callEndedReasonSchema>;
 
@@ -36,12 +49,29 @@ export const callParticipantSchema = z.object({
 });
 export type CallParticipant = z.output<typeof callParticipantSchema>;
 
+/** The phone leg of an inbound call, from the SIP participant's attributes (`sip.*`). */
+export const callSipSchema = z.object({
+  /** `sip.callID`: LiveKit's id of the SIP call. */
+  callId: z.string(),
+  /** `sip.trunkID` and LiveKit's dispatch rule id (`sip.ruleID`), when LiveKit names them. */
+  trunkId: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  /** The caller's number (`sip.phoneNumber`) and the number called (`sip.trunkPhoneNumber`). */
+  fromNumber: z.string().nullable(),
+  toNumber: z.string().nullable(),
+});
+export type CallSip = z.output<typeof callSipSchema>;
+
 export const callSessionSchema = z.object({
   id: z.string(),
   type: callTypeSchema,
   /** The saved agent the call ran (null: from overrides alone). */
   agentId: z.string().nullable(),
   roomName: z.string(),
+  /** The phone leg (inbound phone calls), else null. */
+  sip: callSipSchema.nullable(),
+  /** LiveKit's id of the agent dispatch now serving the room (re-dispatches replace it), if known. */
+  dispatchId: z.string().nullable(),
   /** LiveKit's id of the room, once a webhook named it. */
   roomSid: z.string().nullable(),
   /** The resolved config dispatched to the worker (the job metadata's `config`). */
@@ -64,6 +94,27 @@ export const callSessionSchema = z.object({
 });
 export type CallSession = z.output<typeof callSessionSchema>;
 
+/** One recorded event of a call (a LiveKit webhook, or a reconciliation/re-dispatch step). */
+export const callEventSchema = z.object({
+  /** `room_started`, `participant_joined`, `participant_left`, `room_finished`, `room_gone`, … */
+  type: z.string(),
+  at: z.iso.datetime(),
+  participant: z.object({ identity: z.string(), kind: participantKindSchema }).nullable(),
+});
+export type CallEvent = z.output<typeof callEventSchema>;
+
+/** `sessions.get`: the call with its timeline and what the worker reported (see call-report). */
+export const callSessionDetailSchema = callSessionSchema.extend({
+  /** Oldest first. */
+  events: z.array(callEventSchema),
+  /** The conversation the worker reported at the end of the call; null until it reports. */
+  transcript: z.array(transcriptEntrySchema).nullable(),
+  usage: callUsageSchema.nullable(),
+  /** When the worker's (last) report arrived. */
+  reportedAt: z.iso.datetime().nullable(),
+});
+export type CallSessionDetail = z.output<typeof callSessionDetailSchema>;
+
 export const sessionIdSchema = z
   .string({ error: 'sessionId must be a valid Mongo ObjectId' })
   .regex(/^[0-9a-fA-F]{24}$/, 'sessionId must be a valid Mongo ObjectId')
@@ -82,6 +133,11 @@ export const sessionsListInputSchema = z
     agentId: agentIdSchema.optional(),
     status: callStatusSchema.optional(),
     type: callTypeSchema.optional(),
+    /** Calls to or from this number (E.164): the SIP leg's called or calling number. */
+    phoneNumber: z
+      .string()
+      .regex(/^\+[1-9][0-9]{6,14}$/, 'phoneNumber must be in E.164 form, like +15551234567')
+      .optional(),
     from: z.iso.datetime().optional(),
     to: z.iso.datetime().optional(),
   })

@@ -1,6 +1,7 @@
 import type {
   CallEndedReason,
   CallSession,
+  CallSessionDetail,
   SessionsList,
   SessionsListQuery,
 } from '../../shared/call-session.schema.ts';
@@ -23,8 +24,8 @@ export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 export interface CallHistoryService {
   /** The workspace's calls, newest first, filtered and keyset paged. */
   list(workspaceId: string, query: SessionsListQuery): Promise<SessionsList>;
-  /** One call of the workspace; another workspace's is NOT_FOUND. */
-  get(workspaceId: string, sessionId: string): Promise<CallSession>;
+  /** One call of the workspace with its timeline; another workspace's is NOT_FOUND. */
+  get(workspaceId: string, sessionId: string): Promise<CallSessionDetail>;
   /**
    * A LiveKit webhook exactly as it came (raw body, Authorization header): verified (else
    * UNAUTHORIZED and nothing changes), recorded once by its event id, and the call's lifecycle
@@ -121,7 +122,18 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
           details: { reason: 'not-found', resource: 'session', id: sessionId },
         });
       }
-      return toCallSession(record);
+      const events = await store.listEvents(workspaceId, sessionId);
+      return {
+        ...toCallSession(record),
+        events: sortEvents(events).map((event) => ({
+          type: event.type,
+          at: event.at.toISOString(),
+          participant: event.participant,
+        })),
+        transcript: null,
+        usage: null,
+        reportedAt: null,
+      };
     },
 
     async receiveWebhook(rawBody, authorization) {
@@ -202,6 +214,16 @@ const ENDED_REASONS: Readonly<Record<string, CallEndedReason>> = {
   room_gone: 'room-gone',
 };
 
+/** Events in the order they happened (same-second ones in room-life order, then by id). */
+export function sortEvents(events: readonly CallEventRecord[]): CallEventRecord[] {
+  return [...events].sort(
+    (a, b) =>
+      a.at.getTime() - b.at.getTime() ||
+      (ORDER[a.type] ?? 9) - (ORDER[b.type] ?? 9) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
 /**
  * A call's lifecycle from its events, in any order and with any repeats: a pure function of the
  * SET of events, so redelivered, reordered or late events cannot move a call backwards — once
@@ -212,12 +234,7 @@ const ENDED_REASONS: Readonly<Record<string, CallEndedReason>> = {
  *   sid are of another room of the same name and are left out.
  */
 export function projectLifecycle(events: readonly CallEventRecord[]): CallLifecycle {
-  const sorted = [...events].sort(
-    (a, b) =>
-      a.at.getTime() - b.at.getTime() ||
-      (ORDER[a.type] ?? 9) - (ORDER[b.type] ?? 9) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  const sorted = sortEvents(events);
   const roomSid =
     sorted.find((e) => e.type === 'room_started' && e.roomSid)?.roomSid ??
     sorted.find((e) => e.roomSid)?.roomSid ??
@@ -264,6 +281,8 @@ export function toCallSession(record: CallSessionRecord): CallSession {
     type: record.type,
     agentId: record.agentId,
     roomName: record.roomName,
+    sip: null,
+    dispatchId: null,
     roomSid: record.roomSid,
     config: record.config,
     configHash: record.configHash,
