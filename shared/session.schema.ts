@@ -168,6 +168,11 @@ export const agentJobMetadataSchema = z.looseObject({
 export type AgentJobMetadata = z.output<typeof agentJobMetadataSchema>;
 
 export const sessionStartOutputSchema = z.object({
+  /**
+   * The call record (`sessions.get`) of the room's current call: a new one when this start made
+   * the room, the running one when it joined it. Null only for a room started before call history.
+   */
+  sessionId: z.string().nullable(),
   /** The LiveKit URL (ws:// or wss://) the client connects to. */
   serverUrl: z.string(),
   roomName: z.string(),

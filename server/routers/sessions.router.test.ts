@@ -57,6 +57,7 @@ describe('sessions.list and sessions.get', () => {
     expect(nextCursor).toBeNull();
     expect(items).toHaveLength(1);
     const [call] = items;
+    expect(started.sessionId).toBe(call?.id);
     expect(call).toMatchObject({
       type: 'web',
       agentId: agent.id,
@@ -179,4 +180,14 @@ describe('sessions.list and sessions.get', () => {
       as(buildApiKeyCaller(WORKSPACE_A, 'k', ['sessions:read'])).sessions.list(),
     ).resolves.toEqual({ items: [], nextCursor: null });
   });
+});
+
+test('a second start in a running room answers the running call, not a new one', async () => {
+  const { a } = setup();
+  const agent = await a.agents.create(buildAgentInput());
+  const first = await a.session.start({ agentId: agent.id, roomName: 'support-1' });
+  const second = await a.session.start({ agentId: agent.id, roomName: 'support-1' });
+  expect(first.sessionId).toMatch(/^[0-9a-f]{24}$/);
+  expect(second.sessionId).toBe(first.sessionId);
+  expect((await a.sessions.list()).items.map((call) => call.id)).toEqual([first.sessionId]);
 });

@@ -197,8 +197,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         startedBy: `${starter.actor.kind}:${starter.actor.id}`,
       };
       // Recorded BEFORE the room is made, so the room's first webhooks find the call.
-      const recordCall = () =>
-        deps.callSessions.create({
+      let sessionId: string | null = null;
+      const recordCall = async () => {
+        const call = await deps.callSessions.create({
           workspaceId,
           type: 'web',
           agentId,
@@ -209,6 +210,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           startedBy: record.startedBy,
           createdAt: now(),
         });
+        sessionId = call.id;
+      };
       const claim = async () => {
         await checkConcurrency(workspaceId);
         return deps.roomStore.claim({ ...record, createdAt: now() });
@@ -242,8 +245,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         } else if (!existed) {
           await checkConcurrency(workspaceId);
         }
-        // A room that is not running is made by the dispatch below: a new call.
+        // A room that is not running is made by the dispatch below: a new call; a running one's
+        // call is the newest recorded in it.
         if (!existed) await recordCall();
+        else sessionId = (await deps.callSessions.latestForRoom(roomName))?.id ?? null;
         // Only a room that was there before can have the identity connected already.
         if (existed && input.userIdentity !== undefined) {
           const present = await deps.rooms.getParticipant(roomName, identity);
@@ -280,6 +285,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         metadataBytes: bytes,
       });
       return {
+        sessionId,
         serverUrl: deps.rooms.serverUrl,
         roomName,
         participantIdentity: identity,
