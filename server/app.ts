@@ -6,6 +6,8 @@ import { createMemoryAgentStore } from './adapters/memory/agent-store.memory.ts'
 import { createMemoryDidRouteStore } from './adapters/memory/did-route-store.memory.ts';
 import { createMemoryRoomStore } from './adapters/memory/room-store.memory.ts';
 import { createMemoryCallSessionStore } from './adapters/memory/call-session-store.memory.ts';
+import { createMemoryLeaseStore } from './adapters/memory/lease-store.memory.ts';
+import { createMongooseLeaseStore } from './adapters/mongoose/lease-store.mongoose.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
 import { createMongooseRoomStore } from './adapters/mongoose/room-store.mongoose.ts';
@@ -41,6 +43,7 @@ import type { DidRouteStore } from './ports/did-route-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
 import type { CallSessionStore } from './ports/call-session-store.port.ts';
+import type { LeaseStore } from './ports/lease-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
 
@@ -56,6 +59,11 @@ export interface App {
 
 /** How often open calls are checked against the rooms LiveKit lists. */
 export const RECONCILE_INTERVAL_MS = 60_000;
+/**
+ * The reconciler's lease (`job:reconcile`): longer than the interval, so the instance running it
+ * keeps it from run to run; another takes over within this long after it dies.
+ */
+export const RECONCILE_LEASE_TTL_MS = 2.5 * RECONCILE_INTERVAL_MS;
 
 interface Storage {
   kind: StorageKind;
@@ -73,6 +81,7 @@ interface Storage {
 /** The composition root: env → database → adapters → services → HTTP server. */
 export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): App {
   const storage = selectStorage(env, logger);
+  const leaseStore = selectLeaseStore(storage);
   const baseURL = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
   const accounts = createBetterAuthAccounts({
     database: storage.mongo
@@ -92,6 +101,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     rooms: selectLiveKit(env, logger),
     roomStore: selectRoomStore(storage),
     callSessionStore: selectCallSessionStore(storage),
+    leaseStore,
     webhooks: livekitConfigured(env)
       ? createLiveKitWebhookVerifier({
           apiKey: env.LIVEKIT_API_KEY,
@@ -141,6 +151,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
         name: 'call reconciliation',
         intervalMs: RECONCILE_INTERVAL_MS,
         run: () => services.calls.reconcile(),
+        lease: { store: leaseStore, key: 'job:reconcile', ttlMs: RECONCILE_LEASE_TTL_MS },
         logger,
       })
     : undefined;
@@ -286,6 +297,16 @@ function selectRoomStore(storage: Storage): RoomStore {
     return store;
   }
   return createMemoryRoomStore();
+}
+
+/** Leases live in the database every instance shares; in memory one process needs none else. */
+function selectLeaseStore(storage: Storage): LeaseStore {
+  if (storage.mongo) {
+    const store = createMongooseLeaseStore(storage.mongo.connection);
+    void storage.afterConnect('create the lease collections', () => store.ensureIndexes());
+    return store;
+  }
+  return createMemoryLeaseStore();
 }
 
 /** Call history lives beside the room records: in the database, else in memory. */

@@ -6,6 +6,7 @@ import type { CallSessionStore } from './ports/call-session-store.port.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
+import type { LeaseStore } from './ports/lease-store.port.ts';
 import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { LiveKitWebhookVerifier } from './ports/livekit-webhooks.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
@@ -38,6 +39,8 @@ export interface ServiceWiring {
   roomStore: RoomStore;
   /** Call history (beside the agents). */
   callSessionStore: CallSessionStore;
+  /** Leases shared by the server instances (beside the agents); none: this process alone. */
+  leaseStore?: LeaseStore;
   /** Checks LiveKit's webhooks (signed with LIVEKIT_API_KEY / LIVEKIT_API_SECRET). */
   webhooks: LiveKitWebhookVerifier;
   /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
@@ -107,6 +110,7 @@ export function createServices(wiring: ServiceWiring): Services {
       roomStore: wiring.roomStore,
       callSessions: wiring.callSessionStore,
       limits: wiring.sessionLimits,
+      ...(wiring.leaseStore && { leases: wiring.leaseStore }),
       ...now,
       ...logger,
     }),

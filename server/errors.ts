@@ -74,6 +74,14 @@ export class TooManyRequestsError extends AppError {
   readonly code = 'TOO_MANY_REQUESTS';
 }
 
+/**
+ * Something another request holds right now (a room another start is working on, maybe on another
+ * server instance): try again in `details.retryAfterSeconds` (also sent as `Retry-After`).
+ */
+export class BusyError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+}
+
 /** A dependency is missing or down. The message is safe to show to users. */
 export class ServiceUnavailableError extends AppError {
   readonly code = 'SERVICE_UNAVAILABLE';

@@ -97,6 +97,11 @@ export type ApiErrorDetails =
   | { reason: 'number-taken'; did: string; routeId: string; agentId: string }
   /** `session.start` into a room whose agent dispatch carries another agent or config. */
   | { reason: 'room-in-use'; roomName: string; agentName: string }
+  /**
+   * `session.start` (SERVICE_UNAVAILABLE) for a room another start, maybe on another server
+   * instance, kept busy for longer than a start waits: try again in `retryAfterSeconds`.
+   */
+  | { reason: 'room-busy'; roomName: string; retryAfterSeconds: number }
   /** `session.start` with a `userIdentity` that is connected to that room already. */
   | { reason: 'identity-in-use'; roomName: string; identity: string }
   /** What was looked for and not found, or is another workspace's: the two look the same. */

@@ -72,6 +72,7 @@ const REASONS: Record<ApiErrorReason, true> = {
   'number-taken': true,
   'room-in-use': true,
   'identity-in-use': true,
+  'room-busy': true,
   'not-found': true,
   'too-large': true,
   'not-configured': true,

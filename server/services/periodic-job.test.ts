@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { createMemoryLeaseStore } from '../adapters/memory/lease-store.memory.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { createPeriodicJob } from './periodic-job.ts';
 
@@ -78,5 +79,71 @@ describe('periodic job', () => {
     finishAll();
     await stopping;
     expect(stopped).toBe(true);
+  });
+
+  test('with a lease, one instance at a time runs it; stopping hands it over', async () => {
+    let time = Date.UTC(2026, 0, 1);
+    const store = createMemoryLeaseStore({ now: () => new Date(time) });
+    const lease = { store, key: 'job:test', ttlMs: 2500 };
+    const runs: string[] = [];
+    const job = (name: string) =>
+      createPeriodicJob({
+        name,
+        intervalMs: 1000,
+        lease,
+        run: async () => {
+          runs.push(name);
+        },
+      });
+    const a = job('a');
+    const b = job('b');
+    await a.runNow();
+    await b.runNow();
+    time += 1000;
+    await b.runNow();
+    await a.runNow();
+    expect(runs).toEqual(['a', 'a']);
+    await a.stop();
+    await b.runNow();
+    expect(runs).toEqual(['a', 'a', 'b']);
+    await b.stop();
+  });
+
+  test('with a lease, a holder that died is taken over once its lease expires', async () => {
+    let time = Date.UTC(2026, 0, 1);
+    const store = createMemoryLeaseStore({ now: () => new Date(time) });
+    const lease = { store, key: 'job:test', ttlMs: 2500 };
+    const runs: string[] = [];
+    const job = (name: string) =>
+      createPeriodicJob({ name, intervalMs: 1000, lease, run: async () => runs.push(name) });
+    await job('dies').runNow();
+    const b = job('b');
+    time += 2500;
+    await b.runNow();
+    time += 1;
+    await b.runNow();
+    expect(runs).toEqual(['dies', 'b']);
+    await b.stop();
+  });
+
+  test('a lease store that fails is logged like a failed run, and the task does not run', async () => {
+    const logger = createMemoryLogger();
+    const store = createMemoryLeaseStore();
+    const run = vi.fn(async () => undefined);
+    const job = createPeriodicJob({
+      name: 'reconcile',
+      intervalMs: 1000,
+      lease: {
+        store: { ...store, acquire: () => Promise.reject(new Error('database down')) },
+        key: 'job:test',
+        ttlMs: 2500,
+      },
+      run,
+      logger,
+    });
+    await job.runNow();
+    expect(run).not.toHaveBeenCalled();
+    expect(logger.lines.filter((line) => line.includes('reconcile failed'))).toHaveLength(1);
+    await job.stop();
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
 import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
+import { createMemoryLeaseStore } from '../adapters/memory/lease-store.memory.ts';
+import type { LeaseStore } from '../ports/lease-store.port.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { AppError, ServiceUnavailableError } from '../errors.ts';
@@ -12,6 +14,9 @@ import {
   CONCURRENCY_RETRY_AFTER_SECONDS,
   CONCURRENCY_WINDOW_MS,
   createSessionService,
+  ROOM_BUSY_RETRY_AFTER_SECONDS,
+  ROOM_LEASE_TTL_MS,
+  ROOM_LEASE_WAIT_MS,
   type SessionLimits,
   type SessionStarter,
 } from './session.service.ts';
@@ -36,6 +41,9 @@ function build(
     randomBytes?: (size: number) => Buffer;
     limits?: Partial<SessionLimits>;
     latencyMs?: number;
+    /** The lease store every instance shares (none: in-process serialisation only). */
+    leases?: LeaseStore;
+    sleep?: (ms: number) => Promise<void>;
   } = {},
 ) {
   const rooms = createMemoryLiveKitRooms({ latencyMs: options.latencyMs ?? 0 });
@@ -56,6 +64,8 @@ function build(
       tokenTtlSeconds: 600,
       now: () => new Date(now),
       ...(options.randomBytes && { randomBytes: options.randomBytes }),
+      ...(options.leases && { leases: options.leases }),
+      ...(options.sleep && { sleep: options.sleep }),
     });
   return {
     rooms,
@@ -244,6 +254,119 @@ describe('rooms belong to workspaces', () => {
       expect(await roomStore.get(winner, roomName)).toMatchObject({ workspaceId: winner });
       expect(rooms.dispatchesOf(roomName)).toHaveLength(1);
     }
+  });
+});
+
+describe('several server instances: the room lease', () => {
+  test('racing starts for one room on two instances sharing the lease: one room, one call, one dispatch', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { instance, rooms, callSessions } = build({
+        latencyMs: 2,
+        leases: createMemoryLeaseStore(),
+      });
+      const instances = [instance(), instance()] as const;
+      const roomName = `shared-${round}`;
+      // Made once and ended: every racer finds this workspace's record and no running room,
+      // which without the lease makes each record a new call.
+      await instances[0].start(ME, { roomName });
+      rooms.closeRoom(roomName);
+      const before = await callSessions.list(TEST_WORKSPACE_ID, { limit: 50 });
+      const started = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          instances[i % 2 === 0 ? 0 : 1].start(ME, { roomName }),
+        ),
+      );
+      expect(new Set(started.map((s) => s.roomName))).toEqual(new Set([roomName]));
+      expect(rooms.dispatchesOf(roomName)).toHaveLength(1);
+      const calls = await callSessions.list(TEST_WORKSPACE_ID, { limit: 50 });
+      const made = calls.filter((call) => !before.some((old) => old.id === call.id));
+      expect(made).toHaveLength(1);
+      expect(new Set(started.map((s) => s.sessionId))).toEqual(new Set([made[0]?.id]));
+    }
+  });
+
+  test('a room another holder keeps: waits with growing pauses, then SERVICE_UNAVAILABLE room-busy, nothing made', async () => {
+    const leases = createMemoryLeaseStore();
+    const pauses: number[] = [];
+    const { session, rooms, roomStore, callSessions } = build({
+      leases,
+      sleep: async (ms) => {
+        pauses.push(ms);
+      },
+    });
+    await leases.acquire('room:kept', 'another-instance', 60_000);
+    const error = await failure(session.start(ME, { roomName: 'kept' }));
+    expect(error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.details).toEqual({
+      reason: 'room-busy',
+      roomName: 'kept',
+      retryAfterSeconds: ROOM_BUSY_RETRY_AFTER_SECONDS,
+    });
+    expect(pauses.slice(0, 6)).toEqual([25, 50, 100, 200, 250, 250]);
+    expect(pauses.reduce((sum, ms) => sum + ms, 0)).toBe(ROOM_LEASE_WAIT_MS);
+    expect(rooms.dispatchesOf('kept')).toEqual([]);
+    expect(await roomStore.get(TEST_WORKSPACE_ID, 'kept')).toBeNull();
+    expect(await callSessions.list(TEST_WORKSPACE_ID, { limit: 5 })).toEqual([]);
+  });
+
+  test('the lease freed while a start waits: the start goes ahead', async () => {
+    const leases = createMemoryLeaseStore();
+    let pauses = 0;
+    const { session, rooms } = build({
+      leases,
+      sleep: async () => {
+        if (++pauses === 3) await leases.release('room:soon', 'another-instance');
+      },
+    });
+    await leases.acquire('room:soon', 'another-instance', 60_000);
+    await expect(session.start(ME, { roomName: 'soon' })).resolves.toMatchObject({
+      roomName: 'soon',
+    });
+    expect(pauses).toBe(3);
+    expect(rooms.dispatchesOf('soon')).toHaveLength(1);
+  });
+
+  test('the lease is held during the start with a TTL, and released after it, also after a failure', async () => {
+    const leases = createMemoryLeaseStore();
+    const acquired: { key: string; ttlMs: number }[] = [];
+    const watched: LeaseStore = {
+      ...leases,
+      acquire: async (key, holder, ttlMs) => {
+        acquired.push({ key, ttlMs });
+        return leases.acquire(key, holder, ttlMs);
+      },
+    };
+    const { session, rooms } = build({ leases: watched });
+    await session.start(ME, { roomName: 'done' });
+    expect(acquired).toEqual([{ key: 'room:done', ttlMs: ROOM_LEASE_TTL_MS }]);
+    expect(await leases.acquire('room:done', 'next', 1000)).toMatchObject({ acquired: true });
+    await leases.release('room:done', 'next');
+
+    rooms.failWith(
+      new ServiceUnavailableError('LiveKit is not answering', {
+        service: 'livekit',
+        reason: 'unavailable',
+      }),
+    );
+    await expect(session.start(ME, { roomName: 'failing' })).rejects.toThrow(
+      ServiceUnavailableError,
+    );
+    expect(await leases.acquire('room:failing', 'next', 1000)).toMatchObject({ acquired: true });
+  });
+
+  test('a generated room name takes no lease (nobody else can start it)', async () => {
+    const leases = createMemoryLeaseStore();
+    const calls: string[] = [];
+    const watched: LeaseStore = {
+      ...leases,
+      acquire: async (key, holder, ttlMs) => {
+        calls.push(key);
+        return leases.acquire(key, holder, ttlMs);
+      },
+    };
+    const { session } = build({ leases: watched });
+    await session.start(ME, {});
+    expect(calls).toEqual([]);
   });
 });
 

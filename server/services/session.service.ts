@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import {
   JOB_METADATA_MAX_BYTES,
@@ -9,6 +9,7 @@ import {
 import { formatBytes } from '../../shared/agent.schema.ts';
 import { jsonByteLength, jsonEqual } from '../../shared/json-guard.ts';
 import {
+  BusyError,
   ConflictError,
   NotFoundError,
   RefusedError,
@@ -17,6 +18,7 @@ import {
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CallSessionStore } from '../ports/call-session-store.port.ts';
+import type { LeaseStore } from '../ports/lease-store.port.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
@@ -62,6 +64,13 @@ export interface SessionServiceDeps {
   /** Call history: a record per call this service starts. */
   callSessions: CallSessionStore;
   limits: SessionLimits;
+  /**
+   * Leases shared by every server instance: a start holds `room:<name>` around its room and
+   * dispatch work. Without it starts are serialised in this process only.
+   */
+  leases?: LeaseStore;
+  /** How the start waits between lease attempts (tests pin it). */
+  sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
   /** Random bytes for generated identities and room names (tests pin it). */
   randomBytes?: (size: number) => Buffer;
@@ -80,6 +89,17 @@ export const CONCURRENCY_SCAN_MAX = 1000;
 export const CONCURRENCY_RETRY_AFTER_SECONDS = 30;
 
 /**
+ * The room lease (`room:<name>`): its TTL is well above the LiveKit and database calls it covers
+ * (each bounded by LIVEKIT_TIMEOUT_MS / MONGODB_TIMEOUT_MS, a few of them), so it only expires
+ * under a holder that died. A start finding it held retries after 25 ms, doubling to 250 ms, and
+ * answers `room-busy` once its waits add up to ROOM_LEASE_WAIT_MS (below REQUEST_TIMEOUT_MS).
+ */
+export const ROOM_LEASE_TTL_MS = 15_000;
+export const ROOM_LEASE_WAIT_MS = 8_000;
+export const ROOM_LEASE_BACKOFF_MS = { first: 25, max: 250 } as const;
+export const ROOM_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
  * `session.start`: the call-start path.
  *
  * A second start for an existing room joins it without a second dispatch when the room's
@@ -92,15 +112,15 @@ export const CONCURRENCY_RETRY_AFTER_SECONDS = 30;
  * another workspace recorded, or a room LiveKit has that Switchboard never recorded (made
  * elsewhere), is NOT_FOUND — the answer never tells that it exists.
  *
- * Starts for the same room are serialised inside this process, so two racing calls make one
- * dispatch. Several server instances would need the same per-room mutual exclusion across
- * processes (a lock in Redis or the database keyed by room name, held around
- * `ensureAgentDispatch`), or rooms whose names only one instance ever uses (the generated ones).
+ * Starts for the same room are serialised: inside this process by a keyed queue, and across
+ * server instances by the lease `room:<name>` (`deps.leases`, in the database), held from the
+ * room checks to the dispatch and released in `finally`. So racing starts for one room on any
+ * number of instances make one room, one call record and one dispatch. The queue stands in front
+ * of the lease so one process never polls against its own lease; a start that cannot get the
+ * lease within ROOM_LEASE_WAIT_MS answers SERVICE_UNAVAILABLE `room-busy` (retry shortly).
  *
  * Each start that makes a room records a call (call history) BEFORE making it, so the room's first
- * webhooks find the call. Without that cross-process lock, two instances making an ended room of
- * the same given name again at once would each record a call; the older one is ended by
- * reconciliation once the room is gone.
+ * webhooks find the call.
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
@@ -110,7 +130,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       loadStoredConfig: async (agentId) =>
         (await deps.agents.getRecord(workspaceId, agentId)).config,
     });
-  const perRoom = createKeyedQueue();
+  // In front of the lease: one process's starts for a room queue here, not on their own lease.
+  const perRoom = createKeyedQueue(createRoomLease(deps));
 
   const now = deps.now ?? (() => new Date());
   const rates = createRateLimiter({ now: () => now().getTime() });
@@ -217,7 +238,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return deps.roomStore.claim({ ...record, createdAt: now() });
       };
 
-      const outcome = await perRoom.run(roomName, async () => {
+      // A generated name (128 random bits) is this start's alone: no lease needed across instances.
+      const shared = input.roomName !== undefined;
+      const outcome = await perRoom.run(roomName, shared, async () => {
         // A generated name (128 random bits) cannot exist yet: recorded, then one CreateRoom
         // carrying the dispatch.
         if (input.roomName === undefined) {
@@ -386,13 +409,62 @@ function sameJob(dispatch: AgentDispatchRecord, job: AgentJobMetadata): boolean 
   return jsonEqual(theirs, job);
 }
 
-/** Runs tasks one after another per key; a failed task does not block the next. */
-function createKeyedQueue() {
+/**
+ * Runs a task holding the lease `room:<name>` (see ROOM_LEASE_*); without a lease store, runs it.
+ * Each holding is its own holder (this instance's id and a counter), so a lease left by a start
+ * of this process that died is waited out like anyone's.
+ */
+function createRoomLease(deps: Pick<SessionServiceDeps, 'leases' | 'sleep'>) {
+  const { leases } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const instance = randomUUID();
+  let held = 0;
+  return async <T>(roomName: string, task: () => Promise<T>): Promise<T> => {
+    if (!leases) return task();
+    const key = `room:${roomName}`;
+    const holder = `${instance}:${++held}`;
+    let waited = 0;
+    let backoff: number = ROOM_LEASE_BACKOFF_MS.first;
+    while (!(await leases.acquire(key, holder, ROOM_LEASE_TTL_MS)).acquired) {
+      if (waited >= ROOM_LEASE_WAIT_MS) throw roomBusy(roomName);
+      const pause = Math.min(backoff, ROOM_LEASE_WAIT_MS - waited);
+      await sleep(pause);
+      waited += pause;
+      backoff = Math.min(backoff * 2, ROOM_LEASE_BACKOFF_MS.max);
+    }
+    try {
+      return await task();
+    } finally {
+      await leases.release(key, holder).catch(() => undefined);
+    }
+  };
+}
+
+/** Another start (maybe on another instance) kept the room for longer than a start waits. */
+function roomBusy(roomName: string): BusyError {
+  return new BusyError(
+    `Another session start for room "${roomName}" is still under way. Try again in a moment.`,
+    {
+      details: {
+        reason: 'room-busy',
+        roomName,
+        retryAfterSeconds: ROOM_BUSY_RETRY_AFTER_SECONDS,
+      },
+    },
+  );
+}
+
+/**
+ * Runs tasks one after another per key, a `shared` one inside `around` (the room lease); a failed
+ * task does not block the next.
+ */
+function createKeyedQueue(around: <T>(key: string, task: () => Promise<T>) => Promise<T>) {
   const tails = new Map<string, Promise<unknown>>();
   return {
-    run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    run<T>(key: string, shared: boolean, task: () => Promise<T>): Promise<T> {
       const previous = tails.get(key) ?? Promise.resolve();
-      const result = previous.then(task, task);
+      const inside = shared ? () => around(key, task) : task;
+      const result = previous.then(inside, inside);
       const tail = result.catch(() => undefined);
       tails.set(key, tail);
       void tail.then(() => {
