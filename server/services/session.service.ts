@@ -414,7 +414,7 @@ function sameJob(dispatch: AgentDispatchRecord, job: AgentJobMetadata): boolean 
  * Each holding is its own holder (this instance's id and a counter), so a lease left by a start
  * of this process that died is waited out like anyone's.
  */
-function createRoomLease(deps: Pick<SessionServiceDeps, 'leases' | 'sleep'>) {
+function createRoomLease(deps: Pick<SessionServiceDeps, 'leases' | 'sleep' | 'logger'>) {
   const { leases } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const instance = randomUUID();
@@ -435,7 +435,10 @@ function createRoomLease(deps: Pick<SessionServiceDeps, 'leases' | 'sleep'>) {
     try {
       return await task();
     } finally {
-      await leases.release(key, holder).catch(() => undefined);
+      // Not released (database down): it expires after ROOM_LEASE_TTL_MS instead.
+      await leases.release(key, holder).catch((error: unknown) => {
+        deps.logger?.warn('could not release a room lease', { roomName, error });
+      });
     }
   };
 }
