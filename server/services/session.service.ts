@@ -101,7 +101,8 @@ export const CONCURRENCY_RETRY_AFTER_SECONDS = 30;
  * `ensureAgentDispatch`), or rooms whose names only one instance ever uses (the generated ones).
  *
  * Each start that makes a room records a call (call history) BEFORE making it, so the room's first
- * webhooks find the call. Without that cross-process lock, two instances making an ended room of
+ * webhooks find the call. The dispatch's metadata carries the call's report credential (`report`,
+ * docs/decisions/call-report-tokens-signed-not-stored.md); the participant's token does not. Without that cross-process lock, two instances making an ended room of
  * the same given name again at once would each record a call; the older one is ended by
  * reconciliation once the room is gone.
  */
