@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StorageKind } from '../shared/system.schema.ts';
@@ -8,10 +9,12 @@ import { createMemoryRoomStore } from './adapters/memory/room-store.memory.ts';
 import { createMemoryCallSessionStore } from './adapters/memory/call-session-store.memory.ts';
 import { createMemoryLeaseStore } from './adapters/memory/lease-store.memory.ts';
 import { createMongooseLeaseStore } from './adapters/mongoose/lease-store.mongoose.ts';
+import { createMemoryCallReportStore } from './adapters/memory/call-report-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
 import { createMongooseRoomStore } from './adapters/mongoose/room-store.mongoose.ts';
 import { createMongooseCallSessionStore } from './adapters/mongoose/call-session-store.mongoose.ts';
+import { createMongooseCallReportStore } from './adapters/mongoose/call-report-store.mongoose.ts';
 import { createUnconfiguredAgentStore } from './adapters/unconfigured/agent-store.unconfigured.ts';
 import { createUnconfiguredDidRouteStore } from './adapters/unconfigured/did-route-store.unconfigured.ts';
 import { createUnconfiguredLiveKitRooms } from './adapters/unconfigured/livekit-rooms.unconfigured.ts';
@@ -44,6 +47,7 @@ import type { LiveKitRooms } from './ports/livekit-rooms.port.ts';
 import type { RoomStore } from './ports/room-store.port.ts';
 import type { CallSessionStore } from './ports/call-session-store.port.ts';
 import type { LeaseStore } from './ports/lease-store.port.ts';
+import type { CallReportStore } from './ports/call-report-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import { appRouter } from './routers/_app.ts';
 
@@ -83,12 +87,14 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
   const storage = selectStorage(env, logger);
   const leaseStore = selectLeaseStore(storage);
   const baseURL = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  // Signs cookies (better-auth) and, through a key derived from it, workers' report tokens.
+  const secret = env.AUTH_SECRET ?? developmentSecret(logger);
   const accounts = createBetterAuthAccounts({
     database: storage.mongo
       ? { kind: 'mongodb', db: () => storage.mongo?.connection.db }
       : { kind: 'memory' },
     baseURL,
-    secret: env.AUTH_SECRET ?? developmentSecret(logger),
+    secret,
     signInPerMinute: env.SIGN_IN_RATE_PER_MINUTE,
     lockout: createSignInLockout(),
     logger,
@@ -102,6 +108,12 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     roomStore: selectRoomStore(storage),
     callSessionStore: selectCallSessionStore(storage),
     leaseStore,
+    callReportStore: selectCallReportStore(storage),
+    callReports: {
+      secret,
+      // Read at each start: the port is known once the server listens (tests listen on port 0).
+      baseUrl: () => env.AGENT_REPORT_BASE_URL ?? env.PUBLIC_URL ?? ownUrl(http.server, env.PORT),
+    },
     webhooks: livekitConfigured(env)
       ? createLiveKitWebhookVerifier({
           apiKey: env.LIVEKIT_API_KEY,
@@ -317,6 +329,27 @@ function selectCallSessionStore(storage: Storage): CallSessionStore {
     return store;
   }
   return createMemoryCallSessionStore();
+}
+
+/** Workers' call reports live beside the call history: in the database, else in memory. */
+function selectCallReportStore(storage: Storage): CallReportStore {
+  if (storage.mongo) {
+    const store = createMongooseCallReportStore(storage.mongo.connection);
+    void storage.afterConnect('create the call report collection', () => store.ensureIndexes());
+    return store;
+  }
+  return createMemoryCallReportStore();
+}
+
+/**
+ * The server's own address as a worker on this machine reaches it: the address it listens on, a
+ * wildcard one (`0.0.0.0`, `::`) as 127.0.0.1; PORT until it listens.
+ */
+function ownUrl(server: Server, port: number): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') return `http://127.0.0.1:${port}`;
+  const host = ['0.0.0.0', '::', ''].includes(address.address) ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
 /** LiveKit's SIP API for telephony; unconfigured, routes still save and are marked out of sync. */

@@ -3,6 +3,7 @@ import type { Services } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
 import type { CallSessionStore } from './ports/call-session-store.port.ts';
+import type { CallReportStore } from './ports/call-report-store.port.ts';
 import type { AgentStore } from './ports/agent-store.port.ts';
 import type { ApiKeyStore } from './ports/api-key-store.port.ts';
 import type { DidRouteStore } from './ports/did-route-store.port.ts';
@@ -15,6 +16,7 @@ import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
 import { createCallHistoryService } from './services/call-history.service.ts';
+import { createCallReportService } from './services/call-report.service.ts';
 import { createSessionService, type SessionLimits } from './services/session.service.ts';
 import { createSetupService } from './services/setup.service.ts';
 import { createSystemService } from './services/system.service.ts';
@@ -41,6 +43,13 @@ export interface ServiceWiring {
   callSessionStore: CallSessionStore;
   /** Leases shared by the server instances (beside the agents); none: this process alone. */
   leaseStore?: LeaseStore;
+  /** Agent workers' call reports (beside the call history). */
+  callReportStore: CallReportStore;
+  /**
+   * Where workers post call reports and what signs their tokens: AUTH_SECRET (or the app's
+   * per-process secret) and the origin workers reach this server at (read at each start).
+   */
+  callReports: { secret: string; baseUrl: () => string };
   /** Checks LiveKit's webhooks (signed with LIVEKIT_API_KEY / LIVEKIT_API_SECRET). */
   webhooks: LiveKitWebhookVerifier;
   /** SESSION_RATE_PER_MINUTE, SESSION_KEY_RATE_PER_MINUTE, SESSION_CONCURRENT_MAX. */
@@ -84,16 +93,26 @@ export function createServices(wiring: ServiceWiring): Services {
     ...now,
     ...logger,
   });
+  const reports = createCallReportService({
+    secret: wiring.callReports.secret,
+    baseUrl: wiring.callReports.baseUrl,
+    sessions: wiring.callSessionStore,
+    store: wiring.callReportStore,
+    ...now,
+    ...logger,
+  });
   return {
     accounts: wiring.accounts,
     agents,
     calls: createCallHistoryService({
       store: wiring.callSessionStore,
+      reports: wiring.callReportStore,
       webhooks: wiring.webhooks,
       rooms: wiring.rooms,
       ...now,
       ...logger,
     }),
+    reports,
     keys: createApiKeyService({ store: wiring.keyStore, agents, ...now }),
     setup: createSetupService({
       store: wiring.workspaceStore,
@@ -109,6 +128,7 @@ export function createServices(wiring: ServiceWiring): Services {
       tokenTtlSeconds: wiring.tokenTtlSeconds,
       roomStore: wiring.roomStore,
       callSessions: wiring.callSessionStore,
+      reports,
       limits: wiring.sessionLimits,
       ...(wiring.leaseStore && { leases: wiring.leaseStore }),
       ...now,

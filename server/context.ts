@@ -7,6 +7,7 @@ import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentService } from './services/agent.service.ts';
 import type { ApiKeyService } from './services/api-key.service.ts';
 import type { CallHistoryService } from './services/call-history.service.ts';
+import type { CallReportService } from './services/call-report.service.ts';
 import type { SetupService } from './services/setup.service.ts';
 import type { WorkspaceService } from './services/workspace.service.ts';
 import type { SessionService } from './services/session.service.ts';
@@ -19,6 +20,8 @@ export interface Services {
   agents: AgentService;
   /** Call history: `sessions.*` and LiveKit's webhooks. */
   calls: CallHistoryService;
+  /** Agent workers' call reports (`POST /api/sessions/:id/report`). */
+  reports: CallReportService;
   keys: ApiKeyService;
   setup: SetupService;
   workspaces: WorkspaceService;

@@ -116,6 +116,18 @@ describe('loadEnv', () => {
     }
   });
 
+  test('AGENT_REPORT_BASE_URL is optional and kept as an origin; a path or another scheme is refused', () => {
+    expect(loadEnv({}).AGENT_REPORT_BASE_URL).toBeUndefined();
+    expect(
+      loadEnv({ AGENT_REPORT_BASE_URL: 'http://Switchboard.internal:4000/' }).AGENT_REPORT_BASE_URL,
+    ).toBe('http://switchboard.internal:4000');
+    for (const bad of ['switchboard.internal:4000', 'http://switchboard.internal/api']) {
+      expect(problemsOf({ AGENT_REPORT_BASE_URL: bad }), bad).toEqual([
+        'AGENT_REPORT_BASE_URL must be an http:// or https:// address without a path (e.g. http://switchboard.internal:4000)',
+      ]);
+    }
+  });
+
   test('ALLOWED_HOSTS is a comma-separated list of host or host:port, lower-cased', () => {
     expect(loadEnv({}).ALLOWED_HOSTS).toEqual([]);
     expect(

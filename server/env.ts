@@ -54,6 +54,37 @@ const publicUrl = optionalString.transform((value, ctx) => {
   return url.origin;
 });
 
+/**
+ * Where agent workers post their call reports, as an origin, when they reach the server at another
+ * address than PUBLIC_URL (an internal name). Its host must be one the server answers to.
+ */
+const agentReportBaseUrl = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'AGENT_REPORT_BASE_URL must be an http:// or https:// address without a path (e.g. http://switchboard.internal:4000)',
+    });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
 /** `name` (any port) or `name:port`, comma-separated; normalised to lower case. */
 const allowedHosts = z
   .string()
@@ -82,6 +113,8 @@ export const envSchema = z
     PORT: intFromString('PORT', 0, 65535, 4000),
     /** Where people open the dashboard; its host is allowed, its origin may send mutations. */
     PUBLIC_URL: publicUrl,
+    /** Where agent workers post call reports; default PUBLIC_URL, else the server's loopback address. */
+    AGENT_REPORT_BASE_URL: agentReportBaseUrl,
     /** More Host names the server answers to (a proxy's upstream name, an internal name). */
     ALLOWED_HOSTS: allowedHosts,
     MONGODB_URI: optionalString.pipe(

@@ -70,6 +70,11 @@ export type ApiErrorDetails =
   | { reason: 'unauthenticated' }
   /** A key that is unknown or revoked, or a publishable key used from an origin it does not list. */
   | { reason: 'invalid-key' | 'key-revoked' | 'origin-not-allowed' }
+  /**
+   * A worker's call report (`POST /api/sessions/:id/report`) whose bearer token is missing, not
+   * ours, another call's, or past its `expiresAt`.
+   */
+  | { reason: 'invalid-report-token' | 'report-token-expired' }
   /** Something a key may not do whatever its scopes (account pages; a publishable key's limits). */
   | { reason: 'people-only' | 'agent-not-allowed' | 'room-not-allowed' }
   /** A workspace keeps one owner at least. */

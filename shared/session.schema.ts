@@ -154,9 +154,26 @@ export const resolvedAgentConfigSchema = agentConfigShapeSchema.extend({
 export type ResolvedAgentConfig = z.output<typeof resolvedAgentConfigSchema>;
 
 /**
+ * Where the worker reports its call at the end, and with what: `POST` a call report
+ * (`shared/call-report.schema.ts`) to `url` with `Authorization: Bearer <token>`. The token is
+ * this call's only and is valid until `expiresAt` (a day after the call was recorded).
+ */
+export const agentJobReportSchema = z.looseObject({
+  /** `<server>/api/sessions/<sessionId>/report`. */
+  url: z.url(),
+  /** A credential for this call's report only (`sb_rpt_…`); keep it out of logs. */
+  token: z.string().min(1),
+  /** When the token stops being accepted (ISO-8601). */
+  expiresAt: z.iso.datetime(),
+});
+export type AgentJobReport = z.output<typeof agentJobReportSchema>;
+
+/**
  * What an agent worker receives as its job's metadata (a JSON string): the agent it runs (null
- * when the session started from overrides alone) and its resolved config. Workers in any language
- * parse this; new top-level keys may be added, so they should ignore keys they do not know.
+ * when the session started from overrides alone), its resolved config and, when the call is
+ * recorded, where to report it (`report`). Workers in any language parse this (JSON Schema:
+ * `schemas/agent-job-metadata.schema.json`); new top-level keys may be added, so they should
+ * ignore keys they do not know.
  */
 export const agentJobMetadataSchema = z.looseObject({
   agentId: z
@@ -164,6 +181,11 @@ export const agentJobMetadataSchema = z.looseObject({
     .regex(/^[0-9a-f]{24}$/)
     .nullable(),
   config: resolvedAgentConfigSchema,
+  /**
+   * Absent when there is no call record to report to (a room started before call history), and
+   * in the copy a participant's token carries (LiveKit uses it only if the join recreates the room).
+   */
+  report: agentJobReportSchema.optional(),
 });
 export type AgentJobMetadata = z.output<typeof agentJobMetadataSchema>;
 

@@ -79,6 +79,8 @@ const REASONS: Record<ApiErrorReason, true> = {
   unavailable: true,
   timeout: true,
   unauthenticated: true,
+  'invalid-report-token': true,
+  'report-token-expired': true,
   'invalid-key': true,
   'key-revoked': true,
   'origin-not-allowed': true,

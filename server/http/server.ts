@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { Accounts } from '../ports/accounts.port.ts';
 import type { AppRouter } from '../routers/_app.ts';
 import { AppError } from '../errors.ts';
+import { isPublishedSchemaName, jsonSchemaDocument } from '../json-schemas.ts';
 import {
   createRequestGuard,
   hasBearerKey,
@@ -32,6 +33,15 @@ export const LIVEKIT_WEBHOOK_PATH = '/api/livekit/webhook';
  * each at 64 kB by default): well under this.
  */
 export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+/**
+ * Agent workers' call reports (`POST /api/sessions/<id>/report`, see README "Call history"): like
+ * the webhook, not a tRPC procedure and no cookie — the per-call bearer token is the credential.
+ */
+export const CALL_REPORT_PATH = /^\/api\/sessions\/([^/]{1,64})\/report$/;
+/** A report of 5,000 turns of a few hundred characters: more than any call says. */
+export const REPORT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The published JSON Schemas (`GET /api/schemas/<name>.json`): public, the same for everyone. */
+export const SCHEMAS_PATH = /^\/api\/schemas\/([a-z-]+\.schema)\.json$/;
 /** Calls in one batched request; the client's batch link uses the same number. */
 export const MAX_BATCH_SIZE = 20;
 /** tRPC serves queries with GET and mutations with POST; anything else is a 405. */
@@ -210,6 +220,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
 
     if (url.pathname === LIVEKIT_WEBHOOK_PATH) return handleWebhook(req, res, url);
+    const reportOf = CALL_REPORT_PATH.exec(url.pathname)?.[1];
+    if (reportOf !== undefined) return handleCallReport(req, res, url, reportOf);
+    const schemaName = SCHEMAS_PATH.exec(url.pathname)?.[1];
+    if (schemaName !== undefined && isPublishedSchemaName(schemaName)) {
+      return sendSchema(req, res, jsonSchemaDocument(schemaName));
+    }
     if (isApi) return handleApi(req, res, url);
 
     if (serveStatic) return serveStatic(req, res, url.pathname);
@@ -258,6 +274,69 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       logger.error('webhook failed', { error });
       return sendJson(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error' });
+    }
+  };
+
+  /**
+   * A worker's call report: POST, `application/json`, `Authorization: Bearer <report.token>`.
+   * The token is checked before the body is read, the size before it is parsed. 200 once stored
+   * (a repeat replaces); 401 for a missing, foreign, other call's or expired token; 400 with
+   * `issues` for a body that is not a call report; 404 for an unknown call; 503 when the database
+   * cannot answer (the worker may retry). Error bodies: `{ code, message, issues, details }`.
+   */
+  const handleCallReport = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    sessionId: string,
+  ) => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      req.resume();
+      return sendJson(res, 405, restError('METHOD_NOT_SUPPORTED', 'POST the call report here'));
+    }
+    if (mediaType(req.headers['content-type']) !== 'application/json') {
+      req.resume();
+      return sendJson(
+        res,
+        415,
+        restError('UNSUPPORTED_MEDIA_TYPE', 'Send the report as Content-Type: application/json'),
+      );
+    }
+    const reports = options.context.services.reports;
+    try {
+      const grant = reports.authorize({ sessionId, authorization: req.headers.authorization });
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > REPORT_BODY_LIMIT_BYTES) {
+        return rejectTooLarge(req, res, url, REPORT_BODY_LIMIT_BYTES, declared, restError);
+      }
+      const body = await readBody(req, REPORT_BODY_LIMIT_BYTES);
+      if (body === undefined) {
+        return rejectTooLarge(req, res, url, REPORT_BODY_LIMIT_BYTES, declared || 0, restError);
+      }
+      const { reportedAt } = await reports.receive(grant, body);
+      return sendJson(res, 200, {
+        sessionId: grant.sessionId,
+        reportedAt: reportedAt.toISOString(),
+      });
+    } catch (error) {
+      // The body is not read when the token is refused: drop it, answer, close.
+      if (!req.complete) {
+        res.setHeader('connection', 'close');
+        req.resume();
+      }
+      const status = error instanceof AppError ? REST_STATUS[error.code] : undefined;
+      if (error instanceof AppError && status !== undefined) {
+        if (status === 401) logger.info('call report refused', { reason: error.details });
+        return sendJson(res, status, {
+          code: error.code,
+          message: error.message,
+          issues: error.issues,
+          details: error.details,
+        });
+      }
+      logger.error('call report failed', { error });
+      return sendJson(res, 500, restError('INTERNAL_SERVER_ERROR', 'Internal error'));
     }
   };
 
@@ -351,6 +430,38 @@ function retryAfterSeconds(responses: readonly unknown[]): number | undefined {
   return longest;
 }
 
+/** The HTTP status of each domain error the plain-HTTP endpoints answer (others are a 500). */
+const REST_STATUS: Partial<Record<ApiErrorData['code'], number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/** The error body of the plain-HTTP endpoints: ApiErrorData's fields beside the message. */
+function restError(
+  code: ApiErrorData['code'],
+  message: string,
+  details: ApiErrorDetails | null = null,
+) {
+  return { code, message, issues: [], details };
+}
+
+/** A published JSON Schema: public and the same for everyone, so caches may keep it an hour. */
+function sendSchema(req: IncomingMessage, res: ServerResponse, text: string): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return sendJson(res, 405, restError('METHOD_NOT_SUPPORTED', 'GET the schema'));
+  }
+  res.writeHead(200, {
+    'content-type': 'application/schema+json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'public, max-age=3600',
+    'access-control-allow-origin': '*',
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
+
 function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
@@ -414,14 +525,19 @@ function rejectTooLarge(
   url: URL,
   limit: number,
   declared: number,
+  /** The body's shape outside tRPC (the call report endpoint's); tRPC's by default. */
+  restBody?: typeof restError,
 ): void {
   res.setHeader('connection', 'close');
-  const text = trpcErrorBody(url, {
+  const error: HttpError = {
     code: 'PAYLOAD_TOO_LARGE',
     httpStatus: 413,
     message: `Request body is larger than the ${Math.round(limit / 1024)} KiB limit`,
     details: { reason: 'too-large', limitBytes: limit, actualBytes: declared },
-  });
+  };
+  const text = restBody
+    ? JSON.stringify(restBody(error.code, error.message, error.details))
+    : trpcErrorBody(url, error);
   // The whole answer goes out now; ending the response (which closes the socket) waits.
   res.writeHead(413, jsonHeaders(text));
   res.write(text);

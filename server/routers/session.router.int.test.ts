@@ -189,14 +189,18 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
     // LiveKit holds exactly one dispatch of AGENT_NAME, carrying the merged config.
     const dispatches = await dispatchesOfAgent(first.roomName);
     expect(dispatches).toHaveLength(1);
+    const withReport = {
+      ...expected,
+      report: expect.objectContaining({ url: expect.any(String) as unknown }) as unknown,
+    };
     expect(agentJobMetadataSchema.parse(JSON.parse(dispatches[0]?.metadata ?? ''))).toEqual(
-      expected,
+      withReport,
     );
 
     // The worker got the job with that metadata: the round trip a Python worker relies on.
     const job = await worker.waitFor((r) => r.event === 'job' && r.roomName === first.roomName);
     expect(job).toMatchObject({ agentName: AGENT_NAME, dispatchId: dispatches[0]?.id });
-    expect(agentJobMetadataSchema.parse(JSON.parse(job.metadata ?? ''))).toEqual(expected);
+    expect(agentJobMetadataSchema.parse(JSON.parse(job.metadata ?? ''))).toEqual(withReport);
     await worker.waitFor((r) => r.event === 'connected' && r.roomName === first.roomName);
 
     // The token lets a real participant in; LiveKit lists it beside the agent.
@@ -297,6 +301,9 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
     expect(agentJobMetadataSchema.parse(JSON.parse(dispatches[0]?.metadata ?? ''))).toEqual({
       agentId: null,
       config: sessions[0]?.config,
+      report: expect.objectContaining({
+        token: expect.stringMatching(/^sb_rpt_/) as unknown,
+      }) as unknown,
     });
     await worker.waitFor((r) => r.event === 'job' && r.roomName === roomName);
     await sleep(1000);

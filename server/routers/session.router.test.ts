@@ -101,18 +101,30 @@ describe('session.start', () => {
     const dispatches = rooms.dispatchesOf(session.roomName);
     expect(dispatches).toHaveLength(1);
     expect(dispatches[0]?.agentName).toBe(TEST_AGENT_NAME);
-    expect(agentJobMetadataSchema.parse(JSON.parse(dispatches[0]?.metadata ?? ''))).toEqual({
+    // The dispatch carries the call's report credential: its URL, a token valid a day.
+    const dispatched = agentJobMetadataSchema.parse(JSON.parse(dispatches[0]?.metadata ?? ''));
+    expect(dispatched).toEqual({
       agentId: agent.id,
       config: session.config,
+      report: {
+        url: `http://127.0.0.1:4000/api/sessions/${session.sessionId}/report`,
+        token: expect.stringMatching(
+          /^sb_rpt_[0-9a-f]{24}\.[0-9a-f]{24}\.[0-9]+\.[\w-]{43}$/,
+        ) as unknown,
+        expiresAt: new Date(now + 24 * 3600_000).toISOString(),
+      },
     });
 
+    // The participant's token carries the job without it: a participant cannot report the call.
     const claims = await claimsOf(session.participantToken);
     expect(claims.sub).toBe(session.participantIdentity);
     expect(claims.video).toMatchObject({ roomJoin: true, room: session.roomName });
     expect(claims.roomConfig?.agents?.[0]).toMatchObject({
       agentName: TEST_AGENT_NAME,
-      metadata: dispatches[0]?.metadata,
+      metadata: JSON.stringify({ agentId: agent.id, config: session.config }),
     });
+    expect(JSON.stringify(claims)).not.toContain(dispatched.report?.token ?? 'no token');
+    expect(JSON.stringify(claims)).not.toContain('sb_rpt_');
     expect(Date.parse(session.expiresAt)).toBe((claims.exp ?? 0) * 1000);
     expect(session.expiresAt).toBe(new Date(now + 600_000).toISOString());
   });

@@ -14,6 +14,7 @@ import type {
   CallSessionRecord,
   CallSessionStore,
 } from '../ports/call-session-store.port.ts';
+import type { CallReportStore } from '../ports/call-report-store.port.ts';
 import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { LiveKitWebhookVerifier } from '../ports/livekit-webhooks.port.ts';
 import { decodeCursor, encodeCursor } from './agent.service.ts';
@@ -44,6 +45,8 @@ export interface CallHistoryServiceDeps {
   webhooks: LiveKitWebhookVerifier;
   /** Which rooms still exist, for reconciliation. */
   rooms: Pick<LiveKitRooms, 'listExistingRooms'>;
+  /** The workers' reports `get` adds (transcript, usage); without it they read as not reported. */
+  reports?: Pick<CallReportStore, 'get'>;
   /** The clock of reconciliation (tests pin it). */
   now?: () => Date;
   logger?: Logger;
@@ -122,7 +125,10 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
           details: { reason: 'not-found', resource: 'session', id: sessionId },
         });
       }
-      const events = await store.listEvents(workspaceId, sessionId);
+      const [events, report] = await Promise.all([
+        store.listEvents(workspaceId, sessionId),
+        deps.reports?.get(workspaceId, record.id) ?? null,
+      ]);
       return {
         ...toCallSession(record),
         events: sortEvents(events).map((event) => ({
@@ -130,9 +136,9 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
           at: event.at.toISOString(),
           participant: event.participant,
         })),
-        transcript: null,
-        usage: null,
-        reportedAt: null,
+        transcript: report?.transcript ?? null,
+        usage: report ? report.usage : null,
+        reportedAt: report?.reportedAt.toISOString() ?? null,
       };
     },
 

@@ -7,7 +7,7 @@ import {
   type SessionStartOutput,
 } from '../../shared/session.schema.ts';
 import { formatBytes } from '../../shared/agent.schema.ts';
-import { jsonByteLength, jsonEqual } from '../../shared/json-guard.ts';
+import { jsonEqual } from '../../shared/json-guard.ts';
 import {
   BusyError,
   ConflictError,
@@ -22,6 +22,7 @@ import type { LeaseStore } from '../ports/lease-store.port.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
+import type { CallReportService } from './call-report.service.ts';
 import { createConfigResolver } from './config-resolver.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
@@ -63,6 +64,8 @@ export interface SessionServiceDeps {
   roomStore: RoomStore;
   /** Call history: a record per call this service starts. */
   callSessions: CallSessionStore;
+  /** The per-call report credential each dispatch's metadata carries (`report`); none without it. */
+  reports?: Pick<CallReportService, 'credentialFor'>;
   limits: SessionLimits;
   /**
    * Leases shared by every server instance: a start holds `room:<name>` around its room and
@@ -120,7 +123,8 @@ export const ROOM_BUSY_RETRY_AFTER_SECONDS = 1;
  * lease within ROOM_LEASE_WAIT_MS answers SERVICE_UNAVAILABLE `room-busy` (retry shortly).
  *
  * Each start that makes a room records a call (call history) BEFORE making it, so the room's first
- * webhooks find the call.
+ * webhooks find the call. The dispatch's metadata carries the call's report credential (`report`,
+ * docs/decisions/call-report-tokens-signed-not-stored.md); the participant's token does not.
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
@@ -200,8 +204,26 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         ...(input.agentConfig !== undefined && { overrides: input.agentConfig }),
       });
       const jobMetadata: AgentJobMetadata = { agentId, config };
-      const metadata = JSON.stringify(jobMetadata);
-      const bytes = jsonByteLength(jobMetadata);
+      // The dispatch's metadata also carries the call's report credential (known once the call is
+      // recorded, below); the participant's token carries only this: a participant must not be
+      // able to report the call.
+      const tokenMetadata = JSON.stringify(jobMetadata);
+      /** The worker's job metadata for the room's call (no `report` when there is no record). */
+      const dispatchMetadata = (call: RecordedCall | null) =>
+        call && deps.reports
+          ? JSON.stringify({
+              ...jobMetadata,
+              report: deps.reports.credentialFor({
+                workspaceId,
+                sessionId: call.id,
+                createdAt: call.createdAt,
+              }),
+            })
+          : tokenMetadata;
+      // Measured with a stand-in call: the credential's length does not depend on which call.
+      const bytes = new TextEncoder().encode(
+        dispatchMetadata({ id: '0'.repeat(24), createdAt: now() }),
+      ).length;
       if (bytes > JOB_METADATA_MAX_BYTES) {
         const message = `job metadata (agentId + resolved config) is ${formatBytes(bytes)}; the limit is ${formatBytes(JOB_METADATA_MAX_BYTES)}: shorten the agent's config or the agentConfig overrides`;
         const field = input.agentConfig === undefined ? 'agentId' : 'agentConfig';
@@ -218,7 +240,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         startedBy: `${starter.actor.kind}:${starter.actor.id}`,
       };
       // Recorded BEFORE the room is made, so the room's first webhooks find the call.
-      let sessionId: string | null = null;
+      let session: RecordedCall | null = null;
       const recordCall = async () => {
         const call = await deps.callSessions.create({
           workspaceId,
@@ -231,7 +253,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           startedBy: record.startedBy,
           createdAt: now(),
         });
-        sessionId = call.id;
+        session = { id: call.id, createdAt: call.createdAt };
+        return session;
       };
       const claim = async () => {
         await checkConcurrency(workspaceId);
@@ -246,7 +269,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         if (input.roomName === undefined) {
           const claimed = await claim();
           if (claimed.status !== 'claimed') throw new Error('a generated room name was taken');
-          await recordCall();
+          const metadata = dispatchMetadata(await recordCall());
           await deps.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata });
           return { created: true };
         }
@@ -271,7 +294,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         // A room that is not running is made by the dispatch below: a new call; a running one's
         // call is the newest recorded in it.
         if (!existed) await recordCall();
-        else sessionId = (await deps.callSessions.latestForRoom(roomName))?.id ?? null;
+        else {
+          const latest = await deps.callSessions.latestForRoom(roomName);
+          session = latest && { id: latest.id, createdAt: latest.createdAt };
+        }
+        const metadata = dispatchMetadata(session);
         // Only a room that was there before can have the identity connected already.
         if (existed && input.userIdentity !== undefined) {
           const present = await deps.rooms.getParticipant(roomName, identity);
@@ -295,7 +322,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         identity,
         ttlSeconds: deps.tokenTtlSeconds,
         agentName,
-        metadata,
+        metadata: tokenMetadata,
       });
       deps.logger?.info('session started', {
         workspaceId,
@@ -308,7 +335,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         metadataBytes: bytes,
       });
       return {
-        sessionId,
+        sessionId: (session as RecordedCall | null)?.id ?? null,
         serverUrl: deps.rooms.serverUrl,
         roomName,
         participantIdentity: identity,
@@ -398,7 +425,10 @@ export function configHash(config: unknown): string {
   return createHash('sha256').update(canonicalJson(config)).digest('hex');
 }
 
-/** Whether a dispatch's metadata is this job's (same agentId and config; key order aside). */
+/**
+ * Whether a dispatch's metadata is this job's: the same agentId and config (key order aside).
+ * Only those two: the rest (the call's report credential) is not what a start asks for.
+ */
 function sameJob(dispatch: AgentDispatchRecord, job: AgentJobMetadata): boolean {
   let theirs: unknown;
   try {
@@ -406,7 +436,15 @@ function sameJob(dispatch: AgentDispatchRecord, job: AgentJobMetadata): boolean 
   } catch {
     return false;
   }
-  return jsonEqual(theirs, job);
+  if (typeof theirs !== 'object' || theirs === null || Array.isArray(theirs)) return false;
+  const { agentId, config } = theirs as Record<string, unknown>;
+  return jsonEqual({ agentId, config }, { agentId: job.agentId, config: job.config });
+}
+
+/** The call a start dispatches for: its id and when it was recorded (the report token's clock). */
+interface RecordedCall {
+  id: string;
+  createdAt: Date;
 }
 
 /**

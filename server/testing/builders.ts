@@ -5,6 +5,7 @@ import { createMemoryAccounts } from '../auth/memory-accounts.ts';
 import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createMemoryRoomStore } from '../adapters/memory/room-store.memory.ts';
 import { createMemoryCallSessionStore } from '../adapters/memory/call-session-store.memory.ts';
+import { createMemoryCallReportStore } from '../adapters/memory/call-report-store.memory.ts';
 import { createUnconfiguredLiveKitRooms } from '../adapters/unconfigured/livekit-rooms.unconfigured.ts';
 import { createUnconfiguredSip } from '../adapters/unconfigured/sip-dispatch.unconfigured.ts';
 import { createUnconfiguredWebhookVerifier } from '../adapters/unconfigured/livekit-webhooks.unconfigured.ts';
@@ -20,6 +21,7 @@ import type { LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { LiveKitWebhookVerifier } from '../ports/livekit-webhooks.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
 import type { CallSessionStore } from '../ports/call-session-store.port.ts';
+import type { CallReportStore } from '../ports/call-report-store.port.ts';
 import type { SessionLimits } from '../services/session.service.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from '../ports/workspace-store.port.ts';
@@ -29,6 +31,8 @@ import type { Role, Scope } from '../../shared/auth.schema.ts';
 import type { StorageKind } from '../../shared/system.schema.ts';
 
 export const TEST_AGENT_NAME = 'test-agent';
+/** The secret report tokens are signed with in tests (as AUTH_SECRET is in the app). */
+export const TEST_REPORT_SECRET = 'a-test-report-secret-of-32-characters';
 
 /** session.start's limits as the app's defaults set them (env.ts). */
 export const DEFAULT_TEST_SESSION_LIMITS: SessionLimits = {
@@ -51,6 +55,10 @@ export interface BuildServicesOptions {
   roomStore?: RoomStore;
   /** Call history; in memory unless given. */
   callSessionStore?: CallSessionStore;
+  /** Workers' call reports; in memory unless given. */
+  callReportStore?: CallReportStore;
+  /** What signs report tokens and where workers post; TEST_REPORT_SECRET and a loopback URL unless given. */
+  callReports?: { secret?: string; baseUrl?: () => string };
   /** LiveKit's webhook checks; unconfigured unless given (createLiveKitWebhookVerifier with test keys). */
   webhooks?: LiveKitWebhookVerifier;
   /** session.start's rates and cap; the app's defaults unless given. */
@@ -84,6 +92,11 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
     rooms: options.rooms ?? createUnconfiguredLiveKitRooms(),
     roomStore: options.roomStore ?? createMemoryRoomStore(),
     callSessionStore: options.callSessionStore ?? createMemoryCallSessionStore(),
+    callReportStore: options.callReportStore ?? createMemoryCallReportStore(),
+    callReports: {
+      secret: options.callReports?.secret ?? TEST_REPORT_SECRET,
+      baseUrl: options.callReports?.baseUrl ?? (() => 'http://127.0.0.1:4000'),
+    },
     webhooks: options.webhooks ?? createUnconfiguredWebhookVerifier(),
     sessionLimits: { ...DEFAULT_TEST_SESSION_LIMITS, ...options.sessionLimits },
     ...(options.now && { now: options.now }),

@@ -4,6 +4,7 @@
 //   {"event":"registered","workerId":…}                       once, when LiveKit accepted it
 //   {"event":"job","jobId":…,"roomName":…,"agentName":…,"metadata":"<the job metadata>"}
 //   {"event":"connected","jobId":…,"roomName":…,"identity":…}   after it joined the room
+//   {"event":"reported","jobId":…,"roomName":…,"status":200}    its call report was posted (report.ts)
 //
 // Run: node --import tsx scripts/testing/agent-worker/worker.ts   (env: LIVEKIT_URL, LIVEKIT_API_KEY,
 // LIVEKIT_API_SECRET, AGENT_NAME, WORKER_REPORT_FILE). Each job runs in a child process that
@@ -19,9 +20,10 @@ import {
   type JobContext,
 } from '@livekit/agents';
 import { RoomEvent } from '@livekit/rtc-node';
+import { reportCallAtShutdown } from './report.ts';
 
 export interface WorkerReport {
-  event: 'registered' | 'job' | 'connected' | 'error';
+  event: 'registered' | 'job' | 'connected' | 'reported' | 'error';
   at: number;
   workerId?: string;
   jobId?: string;
@@ -31,6 +33,8 @@ export interface WorkerReport {
   metadata?: string;
   identity?: string;
   message?: string;
+  /** `reported`: the HTTP status the server answered the call report with. */
+  status?: number;
 }
 
 function report(event: Omit<WorkerReport, 'at'>): void {
@@ -50,6 +54,7 @@ export default defineAgent({
       agentName: job.agentName,
       metadata: job.metadata,
     });
+    reportCallAtShutdown(ctx, report);
     try {
       await ctx.connect();
       report({
