@@ -15,6 +15,7 @@ import {
   type RequestGuardOptions,
 } from './request-guard.ts';
 import { API_HEADERS, documentHeaders } from './security-headers.ts';
+import { createRestHandler, REST_PREFIX, restErrorBody } from './rest.ts';
 import { createStaticHandler } from './static.ts';
 
 export const TRPC_PREFIX = '/trpc/';
@@ -98,6 +99,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const pageHeaders = documentHeaders({
     ...(options.livekitUrl !== undefined && { livekitUrl: options.livekitUrl }),
   });
+  const rest = createRestHandler({
+    router,
+    createContext,
+    guard,
+    logger,
+    bodyLimitBytes,
+    requestTimeoutMs,
+    rejectTooLarge,
+  });
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -113,6 +123,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (refused) {
         logger.info('request refused', { reason: 'host', host: req.headers.host });
         if (isTrpc) return sendTrpcError(res, url, { ...refused, details: null });
+        if (isRest(url)) {
+          const text = restErrorBody({ ...refused, details: null });
+          res.writeHead(refused.httpStatus, jsonHeaders(text));
+          return res.end(text);
+        }
         return sendJson(res, refused.httpStatus, { error: refused.message });
       }
     }
@@ -210,6 +225,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
 
     if (url.pathname === LIVEKIT_WEBHOOK_PATH) return handleWebhook(req, res, url);
+    if (isRest(url)) return rest.handle(req, res, url);
     if (isApi) return handleApi(req, res, url);
 
     if (serveStatic) return serveStatic(req, res, url.pathname);
@@ -351,6 +367,11 @@ function retryAfterSeconds(responses: readonly unknown[]): number | undefined {
   return longest;
 }
 
+/** `/api/v1/…`: the REST routes (rest.ts). */
+function isRest(url: URL): boolean {
+  return url.pathname === REST_PREFIX || url.pathname.startsWith(`${REST_PREFIX}/`);
+}
+
 function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
@@ -416,12 +437,13 @@ function rejectTooLarge(
   declared: number,
 ): void {
   res.setHeader('connection', 'close');
-  const text = trpcErrorBody(url, {
+  const error: HttpError = {
     code: 'PAYLOAD_TOO_LARGE',
     httpStatus: 413,
     message: `Request body is larger than the ${Math.round(limit / 1024)} KiB limit`,
     details: { reason: 'too-large', limitBytes: limit, actualBytes: declared },
-  });
+  };
+  const text = isRest(url) ? restErrorBody(error) : trpcErrorBody(url, error);
   // The whole answer goes out now; ending the response (which closes the socket) waits.
   res.writeHead(413, jsonHeaders(text));
   res.write(text);
