@@ -144,6 +144,7 @@ describe('agents over REST', () => {
     const twice = await call('GET', '/agents?limit=1&limit=2');
     expect(errorOf(twice).data.issues[0]?.path).toEqual(['limit']);
     // A malformed id in the path is a 400 naming it.
+    expect((await call('GET', '/agents/%E0%A4%A')).status).toBe(400);
     const badId = await call('GET', '/agents/nope');
     expect(badId.status).toBe(400);
     expect(errorOf(badId).data.issues[0]?.path).toEqual(['agentId']);

@@ -184,7 +184,7 @@ export function createRestHandler(options: RestHandlerOptions) {
         input = queryInput(url.searchParams, route.inputShape);
       }
       for (const [name, value] of Object.entries(found.params)) {
-        input[name] = decodeURIComponent(value);
+        input[name] = decodePathSegment(name, value);
       }
       if (route.procedurePath === IF_MATCH_PROCEDURE) {
         ifMatch = applyIfMatch(req.headers['if-match'], input);
@@ -310,6 +310,14 @@ function queryInput(
     } else input[name] = value;
   }
   return input;
+}
+
+function decodePathSegment(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw invalidInput([name], `${name} is not a valid URL path segment`);
+  }
 }
 
 function parseJsonObject(body: string): Record<string, unknown> {
