@@ -426,6 +426,7 @@ export function createOpenApiDocument(router: AppRouter): OpenAPIObject {
         415: 'Not `application/json`',
       }),
       429: 'Over a rate (`Retry-After`)',
+      500: 'Unexpected: a generic message (the cause is in the server’s log)',
       503: 'The database or LiveKit does not answer, or is not configured',
       ...own,
     };
