@@ -42,6 +42,11 @@ const MembersPage = lazy(() =>
 );
 const loadKeysPage = () => import('./features/settings/keys-page.tsx');
 const KeysPage = lazy(() => loadKeysPage().then((module) => ({ default: module.KeysPage })));
+// Swagger UI is large: its own chunk, loaded when the page opens.
+const loadApiReferencePage = () => import('./features/api-reference/api-reference-page.tsx');
+const ApiReferencePage = lazy(() =>
+  loadApiReferencePage().then((module) => ({ default: module.ApiReferencePage })),
+);
 
 function PageLoading() {
   return (
@@ -138,6 +143,11 @@ function AppFrame({ workspaceId }: { workspaceId: string }) {
                   </NavLink>
                 </li>
               )}
+              <li>
+                <NavLink to="/api-reference" className="topbar__link">
+                  API
+                </NavLink>
+              </li>
             </ul>
           </nav>
           <AccountMenu />
@@ -218,6 +228,7 @@ export function App() {
           <Route path="phone-numbers" element={<PhoneNumbersPage />} />
           <Route path="settings/members" element={<MembersPage />} />
           <Route path="settings/keys" element={<KeysPage />} />
+          <Route path="api-reference" element={<ApiReferencePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

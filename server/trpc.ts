@@ -54,14 +54,35 @@ export function toTRPCError(error: unknown): TRPCError {
 
 /**
  * What a procedure declares about who may call it: a permission (see shared/auth.schema.ts), or
- * `signed-in` for anything any caller of the workspace may read.
+ * `signed-in` for anything any caller of the workspace may read. `openapi` (trpc-to-openapi's
+ * meta) also serves the procedure as a REST route under `/api/v1` (server/http/rest.ts).
  */
-export interface ProcedureMeta {
+// A type, not an interface: trpc-to-openapi wants meta assignable to Record<string, unknown>.
+export type ProcedureMeta = {
   /**
    * `signed-in`: any caller of the workspace (person or key). `user`: a signed-in person, in a
    * workspace or not (their account, their workspaces); keys are refused.
    */
   permission: Permission | 'signed-in' | 'user';
+  openapi?: RestRouteMeta;
+};
+
+/**
+ * The part of trpc-to-openapi's `OpenApiMeta['openapi']` Switchboard uses, spelled out here so
+ * the client package's declarations (which include this file's) need no trpc-to-openapi.
+ */
+export interface RestRouteMeta {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Below `/api/v1`; `{name}` segments are input keys. */
+  path: `/${string}`;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** The status of a success (the adapter's document says 200 otherwise): 201 on create. */
+  successStatus?: 200 | 201;
+  successDescription?: string;
+  /** Error statuses the route may answer, beside those every route may (see rest.ts). */
+  errorResponses?: Record<number, string>;
 }
 
 const t = initTRPC
@@ -153,3 +174,12 @@ export const workspaceProcedure = publicProcedure.use(authorization);
 /** For a signed-in person's own things (account, workspaces they belong to): `permission: 'user'`. */
 export const userProcedure = publicProcedure.use(personAuthorization);
 export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * An output schema (the REST document's, and checked at run time) typed as what the service
+ * answers: for configs that is `KnownFields<…>`, which keeps their named fields typed for
+ * clients where the schema's own output type has an index signature (see shared/agent.schema.ts).
+ */
+export function outputAs<T>(schema: z.ZodType): z.ZodType<T> {
+  return schema as z.ZodType<T>;
+}

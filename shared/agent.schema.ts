@@ -227,6 +227,8 @@ export const agentConfigSchema = z
     }
     guardJsonDocument(value, ctx, { what: 'config', maxBytes: CONFIG_MAX_BYTES });
   })
+  // The OpenAPI document (server/http/rest.ts) puts the shape's JSON schema here.
+  .register(z.globalRegistry, { 'x-switchboard-schema': 'AgentConfig' })
   .pipe(agentConfigShapeSchema);
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;

@@ -87,6 +87,8 @@ export const agentConfigOverridesSchema = z
     }
     guardJsonDocument(value, ctx, { what: 'agentConfig', maxBytes: CONFIG_MAX_BYTES });
   })
+  // The OpenAPI document (server/http/rest.ts) puts the shape's JSON schema here.
+  .register(z.globalRegistry, { 'x-switchboard-schema': 'AgentConfigOverrides' })
   .pipe(agentConfigOverridesShapeSchema);
 
 export type AgentConfigOverrides = z.output<typeof agentConfigOverridesSchema>;

@@ -16,6 +16,7 @@ import {
   type RequestGuardOptions,
 } from './request-guard.ts';
 import { API_HEADERS, documentHeaders } from './security-headers.ts';
+import { createRestHandler, REST_PREFIX, restErrorBody } from './rest.ts';
 import { createStaticHandler } from './static.ts';
 
 export const TRPC_PREFIX = '/trpc/';
@@ -108,6 +109,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const pageHeaders = documentHeaders({
     ...(options.livekitUrl !== undefined && { livekitUrl: options.livekitUrl }),
   });
+  const rest = createRestHandler({
+    router,
+    createContext,
+    guard,
+    logger,
+    bodyLimitBytes,
+    requestTimeoutMs,
+    rejectTooLarge,
+  });
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -123,6 +133,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (refused) {
         logger.info('request refused', { reason: 'host', host: req.headers.host });
         if (isTrpc) return sendTrpcError(res, url, { ...refused, details: null });
+        if (isRest(url)) {
+          const text = restErrorBody({ ...refused, details: null });
+          res.writeHead(refused.httpStatus, jsonHeaders(text));
+          return res.end(text);
+        }
         return sendJson(res, refused.httpStatus, { error: refused.message });
       }
     }
@@ -220,6 +235,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
 
     if (url.pathname === LIVEKIT_WEBHOOK_PATH) return handleWebhook(req, res, url);
+    if (isRest(url)) return rest.handle(req, res, url);
     const reportOf = CALL_REPORT_PATH.exec(url.pathname)?.[1];
     if (reportOf !== undefined) return handleCallReport(req, res, url, reportOf);
     const schemaName = SCHEMAS_PATH.exec(url.pathname)?.[1];
@@ -462,6 +478,11 @@ function sendSchema(req: IncomingMessage, res: ServerResponse, text: string): vo
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
+/** `/api/v1/…`: the REST routes (rest.ts). */
+function isRest(url: URL): boolean {
+  return url.pathname === REST_PREFIX || url.pathname.startsWith(`${REST_PREFIX}/`);
+}
+
 function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
@@ -537,7 +558,9 @@ function rejectTooLarge(
   };
   const text = restBody
     ? JSON.stringify(restBody(error.code, error.message, error.details))
-    : trpcErrorBody(url, error);
+    : isRest(url)
+      ? restErrorBody(error)
+      : trpcErrorBody(url, error);
   // The whole answer goes out now; ending the response (which closes the socket) waits.
   res.writeHead(413, jsonHeaders(text));
   res.write(text);

@@ -1,11 +1,25 @@
-import { keyCreateInputSchema, keyRevokeInputSchema } from '../../shared/workspace.schema.ts';
+import { z } from 'zod';
+import {
+  apiKeySchema,
+  keyCreateInputSchema,
+  keyRevokeInputSchema,
+} from '../../shared/workspace.schema.ts';
 import { router, workspaceProcedure } from '../trpc.ts';
+
+const tags = ['keys'];
 
 export const keysRouter = router({
   list: workspaceProcedure
-    .meta({ permission: 'keys:admin' })
+    .meta({
+      permission: 'keys:admin',
+      openapi: { method: 'GET', path: '/keys', tags, summary: 'List API keys, newest first' },
+    })
+    .output(z.array(apiKeySchema))
     .query(({ ctx }) => ctx.services.keys.list(ctx.caller.workspaceId)),
-  /** The key in clear is in this answer only (`secret`); the server keeps its SHA-256. */
+  /**
+   * The key in clear is in this answer only (`secret`); the server keeps its SHA-256. Not a REST
+   * route: its input is a union (secret or publishable), which trpc-to-openapi cannot serve.
+   */
   create: workspaceProcedure
     .meta({ permission: 'keys:admin' })
     .input(keyCreateInputSchema)
@@ -20,7 +34,11 @@ export const keysRouter = router({
       ),
     ),
   revoke: workspaceProcedure
-    .meta({ permission: 'keys:admin' })
+    .meta({
+      permission: 'keys:admin',
+      openapi: { method: 'DELETE', path: '/keys/{id}', tags, summary: 'Revoke an API key' },
+    })
     .input(keyRevokeInputSchema)
+    .output(apiKeySchema)
     .mutation(({ ctx, input }) => ctx.services.keys.revoke(ctx.caller.workspaceId, input.id)),
 });
