@@ -56,6 +56,8 @@ export interface App {
 
 /** How often open calls are checked against the rooms LiveKit lists. */
 export const RECONCILE_INTERVAL_MS = 60_000;
+/** How often calls still waiting for their agent are looked at (see CallHistoryService.watchAgents). */
+export const AGENT_WATCH_INTERVAL_MS = 1_000;
 
 interface Storage {
   kind: StorageKind;
@@ -108,6 +110,10 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     livekitConfigured: livekitConfigured(env),
     agentName: env.AGENT_NAME,
     tokenTtlSeconds: env.SESSION_TTL_SECONDS,
+    redispatch: {
+      firstDelayMs: env.AGENT_REDISPATCH_DELAY_MS,
+      deadlineMs: env.AGENT_DISPATCH_DEADLINE_MS,
+    },
     version: packageVersion(),
     ...(env.LIVEKIT_SIP_TRUNK_ID && { sipTrunkId: env.LIVEKIT_SIP_TRUNK_ID }),
     logger,
@@ -145,6 +151,16 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
       })
     : undefined;
   reconciliation?.start();
+  // Dispatches again (with backoff) calls no agent joined, and ends them past the deadline.
+  const agentWatch = livekitConfigured(env)
+    ? createPeriodicJob({
+        name: 'agent dispatch watch',
+        intervalMs: Math.min(AGENT_WATCH_INTERVAL_MS, env.AGENT_REDISPATCH_DELAY_MS),
+        run: () => services.calls.watchAgents(),
+        logger,
+      })
+    : undefined;
+  agentWatch?.start();
 
   const firstStart = storage.afterConnect('prepare sign-in', async () => {
     await accounts.ensureIndexes();
@@ -161,6 +177,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
       await reconciliation?.stop();
+      await agentWatch?.stop();
       await services.telephony.settled();
       await storage.settled();
       await storage.mongo?.close();

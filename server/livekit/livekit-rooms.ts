@@ -127,6 +127,47 @@ export function createLiveKitRooms(options: LiveKitRoomsOptions): LiveKitRooms {
         }),
       );
     },
+
+    listAgentDispatches(roomName, agentName) {
+      return withDeadline(timeoutMs, async () => {
+        const existing = await call('ListRooms', () => roomService.listRooms([roomName]));
+        if (existing.length === 0) return [];
+        return (await call('ListDispatch', () => dispatchService.listDispatch(roomName)))
+          .filter((dispatch) => dispatch.agentName === agentName)
+          .map(toRecord);
+      });
+    },
+
+    redispatchAgent({ roomName, agentName, metadata }) {
+      return withDeadline(timeoutMs, async () => {
+        const existing = await call('ListRooms', () => roomService.listRooms([roomName]));
+        if (existing.length === 0) return null;
+        const old = (
+          await call('ListDispatch', () => dispatchService.listDispatch(roomName))
+        ).filter((dispatch) => dispatch.agentName === agentName);
+        for (const dispatch of old) {
+          await call('DeleteDispatch', () => dispatchService.deleteDispatch(dispatch.id, roomName));
+        }
+        const made = await call('CreateDispatch', () =>
+          dispatchService.createDispatch(roomName, agentName, { metadata }),
+        );
+        return toRecord(made);
+      });
+    },
+
+    deleteRoom(roomName) {
+      return withDeadline(timeoutMs, () =>
+        call('DeleteRoom', async () => {
+          try {
+            await roomService.deleteRoom(roomName);
+            return true;
+          } catch (error) {
+            if (error instanceof ServerError && error.status === 404) return false;
+            throw error;
+          }
+        }),
+      );
+    },
   };
 }
 

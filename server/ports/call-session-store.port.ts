@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type {
   CallEndedReason,
+  CallSip,
   CallStatus,
   CallType,
   ParticipantKind,
@@ -24,6 +26,11 @@ export interface CallLifecycle {
   endedAt: Date | null;
   endedReason: CallEndedReason | null;
   participants: CallParticipantRecord[];
+  /**
+   * Not ended, and no agent has joined yet (no participant_joined of kind `agent`): what the
+   * re-dispatch watcher looks for (`listAwaitingAgent`).
+   */
+  awaitingAgent: boolean;
 }
 
 /** A call (`sessions` record) as stores keep it. */
@@ -38,9 +45,20 @@ export interface CallSessionRecord extends CallLifecycle {
   overrides: Record<string, unknown> | null;
   startedBy: string;
   createdAt: Date;
+  /** The phone leg of an inbound call, else null. */
+  sip: CallSip | null;
+  /** LiveKit's id of the agent dispatch serving the room, once known (re-dispatches replace it). */
+  dispatchId: string | null;
 }
 
-export type NewCallSession = Omit<CallSessionRecord, 'id' | keyof CallLifecycle>;
+/** A call as created: `sip` and `dispatchId` default to null. */
+export type NewCallSession = Omit<
+  CallSessionRecord,
+  'id' | 'sip' | 'dispatchId' | keyof CallLifecycle
+> & {
+  sip?: CallSip | null;
+  dispatchId?: string | null;
+};
 
 /** One thing that happened to a call, recorded once by its id (LiveKit's event id). */
 export interface CallEventRecord {
@@ -53,7 +71,12 @@ export interface CallEventRecord {
   /** When it happened (LiveKit's `createdAt`, whole seconds). */
   at: Date;
   roomSid: string | null;
-  participant: { identity: string; kind: ParticipantKind } | null;
+  participant: {
+    identity: string;
+    kind: ParticipantKind;
+    /** LiveKit's `disconnectReason` of a participant_left (`SIP_TRUNK_FAILURE`, …), when given. */
+    disconnectReason?: string;
+  } | null;
 }
 
 export interface CallSessionListQuery {
@@ -61,6 +84,8 @@ export interface CallSessionListQuery {
   agentId?: string;
   status?: CallStatus;
   type?: CallType;
+  /** The SIP leg's calling OR called number (E.164). */
+  phoneNumber?: string;
   /** createdAt >= from */
   from?: Date;
   /** createdAt < to */
@@ -92,6 +117,26 @@ export interface CallSessionStore {
   latestForRoom(roomName: string): Promise<CallSessionRecord | null>;
   /** Calls not ended that were created before `createdBefore`, oldest first, at most `limit`. */
   listOpen(query: { createdBefore: Date; limit: number }): Promise<CallSessionRecord[]>;
+  /**
+   * Stores the call once per `key` (e.g. `inbound:<roomSid>`): racing callers with one key all
+   * answer the same call, exactly one of them with `created: true`. The key decides the call's id
+   * (a unique insert, atomic on MongoDB and FerretDB alike).
+   */
+  createOnce(
+    key: string,
+    session: NewCallSession,
+  ): Promise<{ session: CallSessionRecord; created: boolean }>;
+  /**
+   * Calls not ended that no agent has joined yet (`awaitingAgent`), of this type, created before
+   * `createdBefore`, oldest first, at most `limit`: the re-dispatch watcher's system path.
+   */
+  listAwaitingAgent(query: {
+    type: CallType;
+    createdBefore: Date;
+    limit: number;
+  }): Promise<CallSessionRecord[]>;
+  /** Sets the call's `dispatchId` (nothing else), in its workspace only. */
+  saveDispatchId(workspaceId: string, sessionId: string, dispatchId: string): Promise<void>;
   /** Records the event once: false if an event with this id was recorded already. */
   recordEvent(event: CallEventRecord): Promise<boolean>;
   /** Every event recorded for the call. */
@@ -111,5 +156,11 @@ export function startedLifecycle(): CallLifecycle {
     endedAt: null,
     endedReason: null,
     participants: [],
+    awaitingAgent: true,
   };
+}
+
+/** The id a `createOnce` key gives its call: 24 hex digits (an ObjectId's shape) of its sha-256. */
+export function callIdForKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 24);
 }

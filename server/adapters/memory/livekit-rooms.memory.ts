@@ -106,6 +106,36 @@ export function createMemoryLiveKitRooms(
       return serverCall(() => (participants.get(roomName)?.has(identity) ? { identity } : null));
     },
 
+    async listAgentDispatches(roomName, agentName) {
+      return serverCall(() =>
+        (rooms.get(roomName) ?? []).filter((d) => d.agentName === agentName).map((d) => ({ ...d })),
+      );
+    },
+
+    async redispatchAgent({ roomName, agentName, metadata }) {
+      const exists = await serverCall(() => rooms.has(roomName));
+      if (!exists) return null;
+      await serverCall(() => {
+        const list = rooms.get(roomName);
+        if (list)
+          rooms.set(
+            roomName,
+            list.filter((d) => d.agentName !== agentName),
+          );
+      });
+      return serverCall(() =>
+        rooms.has(roomName) ? { ...newDispatch(roomName, agentName, metadata) } : null,
+      );
+    },
+
+    async deleteRoom(roomName) {
+      return serverCall(() => {
+        const existed = rooms.delete(roomName);
+        participants.delete(roomName);
+        return existed;
+      });
+    },
+
     dispatchesOf: (roomName) => (rooms.get(roomName) ?? []).map((d) => ({ ...d })),
     createEmptyRoom: (roomName) => {
       if (!rooms.has(roomName)) rooms.set(roomName, []);

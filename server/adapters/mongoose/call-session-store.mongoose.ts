@@ -5,10 +5,13 @@ import type {
   CallType,
   ParticipantKind,
 } from '../../../shared/call-session.schema.ts';
-import type {
-  CallEventRecord,
-  CallSessionRecord,
-  CallSessionStore,
+import {
+  callIdForKey,
+  startedLifecycle,
+  type CallEventRecord,
+  type CallSessionRecord,
+  type CallSessionStore,
+  type NewCallSession,
 } from '../../ports/call-session-store.port.ts';
 import { ignoreAlreadyExists, pingDatabase, translate } from './agent-store.mongoose.ts';
 import {
@@ -43,6 +46,30 @@ export function toCallSessionRecord(doc: CallSessionDocument): CallSessionRecord
       joinedAt: p.joinedAt,
       leftAt: p.leftAt ?? null,
     })),
+    // Calls stored before these fields existed: never awaited by the watcher, no SIP leg.
+    awaitingAgent: doc.awaitingAgent ?? false,
+    sip: doc.sip
+      ? {
+          callId: doc.sip.callId,
+          trunkId: doc.sip.trunkId ?? null,
+          ruleId: doc.sip.ruleId ?? null,
+          fromNumber: doc.sip.fromNumber ?? null,
+          toNumber: doc.sip.toNumber ?? null,
+        }
+      : null,
+    dispatchId: doc.dispatchId ?? null,
+  };
+}
+
+/** The document of a new call: its lifecycle `started`, its numbers indexed for the filter. */
+function newDocument(session: NewCallSession) {
+  const sip = session.sip ?? null;
+  return {
+    ...session,
+    sip,
+    dispatchId: session.dispatchId ?? null,
+    phoneNumbers: [...new Set([sip?.fromNumber, sip?.toNumber].filter((n): n is string => !!n))],
+    ...startedLifecycle(),
   };
 }
 
@@ -55,7 +82,13 @@ export function toCallEventRecord(doc: CallEventDocument): CallEventRecord {
     at: doc.at,
     roomSid: doc.roomSid ?? null,
     participant: doc.participant
-      ? { identity: doc.participant.identity, kind: doc.participant.kind as ParticipantKind }
+      ? {
+          identity: doc.participant.identity,
+          kind: doc.participant.kind as ParticipantKind,
+          ...(doc.participant.disconnectReason && {
+            disconnectReason: doc.participant.disconnectReason,
+          }),
+        }
       : null,
   };
 }
@@ -88,16 +121,48 @@ export function createMongooseCallSessionStore(connection: Connection): Mongoose
 
     create: (session) =>
       translate(async () => {
-        const doc = await Sessions.create({
-          ...session,
-          status: 'started',
-          roomSid: null,
-          activeAt: null,
-          endedAt: null,
-          endedReason: null,
-          participants: [],
-        });
+        const doc = await Sessions.create(newDocument(session));
         return toCallSessionRecord(doc.toObject<CallSessionDocument>());
+      }),
+
+    createOnce: (key, session) =>
+      translate(async () => {
+        const _id = new mongoose.Types.ObjectId(callIdForKey(key));
+        try {
+          const doc = await Sessions.create({ _id, ...newDocument(session) });
+          return {
+            session: toCallSessionRecord(doc.toObject<CallSessionDocument>()),
+            created: true,
+          };
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          const doc = await Sessions.findOne({ _id }).lean<CallSessionDocument>().exec();
+          if (!doc) throw error;
+          return { session: toCallSessionRecord(doc), created: false };
+        }
+      }),
+
+    listAwaitingAgent: ({ type, createdBefore, limit }) =>
+      translate(async () => {
+        const docs = await Sessions.find({
+          awaitingAgent: true,
+          type,
+          createdAt: { $lt: createdBefore },
+        })
+          .sort({ createdAt: 1 })
+          .limit(limit)
+          .lean<CallSessionDocument[]>()
+          .exec();
+        return docs.map(toCallSessionRecord);
+      }),
+
+    saveDispatchId: (workspaceId, sessionId, dispatchId) =>
+      translate(async () => {
+        if (!/^[0-9a-f]{24}$/.test(sessionId)) return;
+        await Sessions.updateOne(
+          { _id: new mongoose.Types.ObjectId(sessionId), workspaceId },
+          { $set: { dispatchId } },
+        ).exec();
       }),
 
     get: (workspaceId, id) =>
@@ -117,6 +182,7 @@ export function createMongooseCallSessionStore(connection: Connection): Mongoose
           ...(query.agentId !== undefined && { agentId: query.agentId }),
           ...(query.status !== undefined && { status: query.status }),
           ...(query.type !== undefined && { type: query.type }),
+          ...(query.phoneNumber !== undefined && { phoneNumbers: query.phoneNumber }),
           ...(Object.keys(createdAt).length > 0 && { createdAt }),
         };
         if (query.after) {

@@ -37,6 +37,26 @@ export const callSessionMongooseSchema = new Schema(
     endedAt: { type: Date, default: null },
     endedReason: { type: String, default: null },
     participants: { type: [participantSchema], default: [] },
+    awaitingAgent: { type: Boolean, required: true },
+    sip: {
+      type: new Schema(
+        {
+          callId: { type: String, required: true },
+          trunkId: { type: String, default: null },
+          ruleId: { type: String, default: null },
+          fromNumber: { type: String, default: null },
+          toNumber: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    /**
+     * The SIP leg's calling and called numbers (those known), for the `phoneNumber` filter: one
+     * multikey index answers "calls to or from this number" with a single equality.
+     */
+    phoneNumbers: { type: [String], default: [] },
+    dispatchId: { type: String, default: null },
   },
   {
     collection: CALL_SESSIONS_COLLECTION,
@@ -55,14 +75,18 @@ export const callSessionMongooseSchema = new Schema(
  * - list without filters (`workspaceId`, createdAt range, keyset `$or` on (createdAt, _id), sort
  *   createdAt desc, _id desc) → `workspace_newest_first`;
  * - list by agent / status / type → `workspace_agent_newest_first` / `..._status_...` /
- *   `..._type_...`. Several filters at once use one of these and apply the others while walking it
+ *   `..._type_...`; by phone number (`phoneNumbers` holds the SIP leg's calling and called
+ *   numbers: one equality on a multikey field) → `workspace_phone_newest_first`. Several filters at once use one of these and apply the others while walking it
  *   (MongoDB picks the most selective); an index per combination would cost every write more.
  * - get by `_id` alone, the workspace checked in code → the `_id` index (the one filter the
  *   bundled FerretDB 1.x pushes down). saveLifecycle by `_id` + `workspaceId` → `_id`.
  * The system paths (no workspace is known to them):
  * - latestForRoom (`roomName`, sort createdAt desc, _id desc, limit 1) → `room_newest_first`;
  * - listOpen (one query per open status: `status`, `createdAt < t`, sort createdAt asc) →
- *   `status_oldest_first`.
+ *   `status_oldest_first`;
+ * - listAwaitingAgent, the re-dispatch watcher (`awaitingAgent: true`, `type`, `createdAt < t`,
+ *   sort createdAt asc) → `awaiting_agent_oldest_first`: only calls still waiting for their agent
+ *   are walked, never the whole history. saveDispatchId by `_id` + `workspaceId` → `_id`.
  * The integration test checks every query the adapter sends against this list.
  */
 export const CALL_SESSIONS_NEWEST_INDEX = 'workspace_newest_first';
@@ -71,6 +95,8 @@ export const CALL_SESSIONS_BY_STATUS_INDEX = 'workspace_status_newest_first';
 export const CALL_SESSIONS_BY_TYPE_INDEX = 'workspace_type_newest_first';
 export const CALL_SESSIONS_BY_ROOM_INDEX = 'room_newest_first';
 export const CALL_SESSIONS_OPEN_INDEX = 'status_oldest_first';
+export const CALL_SESSIONS_BY_PHONE_INDEX = 'workspace_phone_newest_first';
+export const CALL_SESSIONS_AWAITING_AGENT_INDEX = 'awaiting_agent_oldest_first';
 callSessionMongooseSchema.index(
   { workspaceId: 1, createdAt: -1, _id: -1 },
   { name: CALL_SESSIONS_NEWEST_INDEX },
@@ -92,6 +118,14 @@ callSessionMongooseSchema.index(
   { name: CALL_SESSIONS_BY_ROOM_INDEX },
 );
 callSessionMongooseSchema.index({ status: 1, createdAt: 1 }, { name: CALL_SESSIONS_OPEN_INDEX });
+callSessionMongooseSchema.index(
+  { workspaceId: 1, phoneNumbers: 1, createdAt: -1, _id: -1 },
+  { name: CALL_SESSIONS_BY_PHONE_INDEX },
+);
+callSessionMongooseSchema.index(
+  { awaitingAgent: 1, type: 1, createdAt: 1 },
+  { name: CALL_SESSIONS_AWAITING_AGENT_INDEX },
+);
 
 export type CallSessionDocument = InferSchemaType<typeof callSessionMongooseSchema> & {
   _id: Types.ObjectId;
@@ -112,7 +146,11 @@ export const callEventMongooseSchema = new Schema(
     roomSid: { type: String, default: null },
     participant: {
       type: new Schema(
-        { identity: { type: String, required: true }, kind: { type: String, required: true } },
+        {
+          identity: { type: String, required: true },
+          kind: { type: String, required: true },
+          disconnectReason: { type: String, default: undefined },
+        },
         { _id: false },
       ),
       default: null,
