@@ -134,7 +134,7 @@ export function createLiveKitRooms(options: LiveKitRoomsOptions): LiveKitRooms {
         if (existing.length === 0) return [];
         return (await call('ListDispatch', () => dispatchService.listDispatch(roomName)))
           .filter((dispatch) => dispatch.agentName === agentName)
-          .map(toRecord);
+          .map((dispatch) => ({ ...toRecord(dispatch), jobAssigned: jobAssigned(dispatch) }));
       });
     },
 
@@ -169,6 +169,18 @@ export function createLiveKitRooms(options: LiveKitRoomsOptions): LiveKitRooms {
       );
     },
   };
+}
+
+/** `JobStatus` in livekit/protocol's livekit_agent.proto (JS_PENDING, JS_RUNNING). */
+const JOB_PENDING = 0;
+const JOB_RUNNING = 1;
+
+/** A worker has the dispatch's job: running, or pending with a worker assigned. */
+function jobAssigned(dispatch: AgentDispatch): boolean {
+  return (dispatch.state?.jobs ?? []).some((job) => {
+    const status: number | undefined = job.state?.status;
+    return status === JOB_RUNNING || (status === JOB_PENDING && (job.state?.workerId ?? '') !== '');
+  });
 }
 
 function toRecord(dispatch: AgentDispatch): AgentDispatchRecord {

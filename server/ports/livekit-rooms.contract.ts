@@ -175,13 +175,18 @@ export function describeLiveKitRoomsContract(
       });
       expect(made).toEqual({ id: expect.any(String) as unknown, agentName, metadata: '{"n":2}' });
       expect(made?.id).not.toBe(first?.id);
-      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([made]);
+      // No worker of this name exists: nobody has the job.
+      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([
+        { ...made, jobAssigned: false },
+      ]);
       const again = await harness.rooms.redispatchAgent({
         roomName,
         agentName,
         metadata: '{"n":3}',
       });
-      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([again]);
+      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([
+        { ...again, jobAssigned: false },
+      ]);
       expect(
         (await harness.listDispatches(roomName)).filter((d) => d.agentName === 'bystander'),
       ).toHaveLength(1);

@@ -6,6 +6,15 @@ export interface AgentDispatchRecord {
   metadata: string;
 }
 
+/** A dispatch with what LiveKit says of its job. */
+export interface AgentDispatchStatus extends AgentDispatchRecord {
+  /**
+   * A worker has its job: assigned (pending with a worker) or running. False when no worker took
+   * it, or its job ended or failed.
+   */
+  jobAssigned: boolean;
+}
+
 export interface AgentDispatchRequest {
   roomName: string;
   agentName: string;
@@ -86,7 +95,7 @@ export interface LiveKitRooms {
    * Every dispatch of `agentName` in the room (ListDispatch), oldest first; [] when the room does
    * not exist (looked up first: ListDispatch of a missing room waits seconds for an answer).
    */
-  listAgentDispatches(roomName: string, agentName: string): Promise<AgentDispatchRecord[]>;
+  listAgentDispatches(roomName: string, agentName: string): Promise<AgentDispatchStatus[]>;
   /**
    * Replaces the room's dispatches of `agentName` with ONE new dispatch carrying `metadata`: the
    * old ones are deleted first (so never two live at once from this call), then one is created.

@@ -681,6 +681,16 @@ describe('a call no agent joins (busy worker pool)', () => {
     expect(detail.status).toBe('started');
   });
 
+  test('a dispatch whose job a worker took is left alone (its agent is on its way)', async () => {
+    const built = build();
+    await startCall(built);
+    const [dispatch] = built.rooms.dispatchesOf('room-1');
+    built.rooms.assignJob(dispatch!.id);
+    built.setNow(at(5));
+    expect((await built.calls.watchAgents()).redispatched).toBe(0);
+    expect(built.rooms.dispatchesOf('room-1')).toEqual([dispatch]);
+  });
+
   test('once the agent joins, nothing more is done', async () => {
     const built = build();
     await startCall(built);

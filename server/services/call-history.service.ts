@@ -174,15 +174,15 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
     }
     const attempt = redispatchesDue(elapsed, policy.firstDelayMs);
     if (attempt === 0 || !deps.agentName) return 'waiting';
+    const agentName = deps.agentName;
+    const [current] = await deps.rooms.listAgentDispatches(call.roomName, agentName);
+    // No dispatch: the room is gone (its room_finished ends the call). A worker has the job: its
+    // agent is on its way (or its join webhook was lost); replacing the dispatch would end it.
+    if (!current || current.jobAssigned) return 'waiting';
     // Attempt k happens once across instances: whoever inserts its event does it.
     if (!(await recordStep(call, `redispatch:${call.id}:${attempt}`, 'agent_redispatched'))) {
       return 'waiting';
     }
-    const agentName = deps.agentName;
-    const [current] = await deps.rooms.listAgentDispatches(call.roomName, agentName);
-    // The job metadata is the dispatch's own, byte for byte (the room may be gone: then the
-    // room_finished webhook ends the call).
-    if (!current) return 'waiting';
     const made = await deps.rooms.redispatchAgent({
       roomName: call.roomName,
       agentName,
