@@ -689,6 +689,14 @@ describe('a call no agent joins (busy worker pool)', () => {
     built.setNow(at(5));
     expect((await built.calls.watchAgents()).redispatched).toBe(0);
     expect(built.rooms.dispatchesOf('room-1')).toEqual([dispatch]);
+    // Seen once, the call no longer waits: not ended at the deadline though its join never came.
+    const call = (await built.calls.list(WORKSPACE_A, { limit: 1 })).items[0]!;
+    expect((await built.calls.get(WORKSPACE_A, call.id)).events.map((e) => e.type)).toEqual([
+      'agent_job_assigned',
+    ]);
+    built.setNow(at(61));
+    expect(await built.calls.watchAgents()).toEqual({ waiting: 0, redispatched: 0, ended: 0 });
+    expect(await built.rooms.listExistingRooms(['room-1'])).toEqual(['room-1']);
   });
 
   test('once the agent joins, nothing more is done', async () => {

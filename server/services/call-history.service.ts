@@ -152,17 +152,38 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
       participant: null,
     });
 
+  /** The step each waiting call last had in this process: a step is looked into once here. */
+  const stepsDone = new Map<string, string>();
+
   const watchOne = async (
     call: CallSessionRecord,
     at: Date,
   ): Promise<'redispatched' | 'ended' | 'waiting'> => {
     const elapsed = at.getTime() - call.createdAt.getTime();
-    if (elapsed >= policy.deadlineMs) {
+    const pastDeadline = elapsed >= policy.deadlineMs;
+    const attempt = redispatchesDue(elapsed, policy.firstDelayMs);
+    const step = pastDeadline ? 'deadline' : `attempt-${attempt}`;
+    // Between steps nothing is asked of LiveKit: one ListDispatch per call per step, not per run.
+    if (attempt === 0 || stepsDone.get(call.id) === step) return 'waiting';
+    const [current] = deps.agentName
+      ? await deps.rooms.listAgentDispatches(call.roomName, deps.agentName)
+      : [];
+    if (current?.jobAssigned) {
+      // A worker has the job (its agent's join may be on its way, or its webhook lost): the call
+      // is no longer waiting, and a second dispatch would bring a second agent (deleting a
+      // dispatch does not stop an agent launched for it).
+      await recordStep(call, `agent-assigned:${call.id}`, 'agent_job_assigned');
+      await project(call.workspaceId, call.id);
+      stepsDone.set(call.id, step);
+      return 'waiting';
+    }
+    if (pastDeadline) {
       // The room goes first: should this instance die before recording, the next run (here or
       // elsewhere) records it; recorded first, a failed delete would leave the caller waiting.
       await deps.rooms.deleteRoom(call.roomName);
       const recorded = await recordStep(call, `no-agent:${call.id}`, 'no_agent_available');
       await project(call.workspaceId, call.id);
+      stepsDone.set(call.id, step);
       if (recorded) {
         logger?.warn('no agent joined before the deadline: call ended', {
           sessionId: call.id,
@@ -172,20 +193,16 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
       }
       return recorded ? 'ended' : 'waiting';
     }
-    const attempt = redispatchesDue(elapsed, policy.firstDelayMs);
-    if (attempt === 0 || !deps.agentName) return 'waiting';
-    const agentName = deps.agentName;
-    const [current] = await deps.rooms.listAgentDispatches(call.roomName, agentName);
-    // No dispatch: the room is gone (its room_finished ends the call). A worker has the job: its
-    // agent is on its way (or its join webhook was lost); replacing the dispatch would end it.
-    if (!current || current.jobAssigned) return 'waiting';
+    // No dispatch: the room is gone (its room_finished ends the call).
+    if (!current || !deps.agentName) return 'waiting';
+    stepsDone.set(call.id, step);
     // Attempt k happens once across instances: whoever inserts its event does it.
     if (!(await recordStep(call, `redispatch:${call.id}:${attempt}`, 'agent_redispatched'))) {
       return 'waiting';
     }
     const made = await deps.rooms.redispatchAgent({
       roomName: call.roomName,
-      agentName,
+      agentName: deps.agentName,
       metadata: current.metadata,
     });
     if (!made) return 'waiting';
@@ -398,6 +415,12 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
       });
       let redispatched = 0;
       let ended = 0;
+      // Calls no longer waiting are forgotten (the list is the oldest WATCH_BATCH: a full one
+      // keeps the rest until they come in).
+      if (waiting.length < WATCH_BATCH) {
+        const ids = new Set(waiting.map((call) => call.id));
+        for (const id of stepsDone.keys()) if (!ids.has(id)) stepsDone.delete(id);
+      }
       for (const call of waiting) {
         try {
           const outcome = await watchOne(call, at);
@@ -428,6 +451,8 @@ const ORDER: Readonly<Record<string, number>> = {
 
 /** The events that end a call. */
 const ENDING_EVENTS = new Set(['room_finished', 'room_gone', 'no_agent_available']);
+// Other events of the call's own: `agent_redispatched` (the watcher dispatched again: timeline
+// only) and `agent_job_assigned` (the watcher saw a worker holding the job: no longer waiting).
 
 /**
  * LiveKit's `DisconnectReason`s (livekit_models.proto) that mean the phone leg failed rather than
@@ -492,6 +517,8 @@ export function projectLifecycle(events: readonly CallEventRecord[]): CallLifecy
       }
       if (who.kind !== 'agent') activeAt ??= event.at;
       else agentJoined = true;
+    } else if (event.type === 'agent_job_assigned') {
+      agentJoined = true; // the re-dispatch watcher saw a worker holding the job
     } else if (who && event.type.startsWith('participant_')) {
       const known = participants.get(who.identity);
       if (known) known.leftAt = event.at;
