@@ -68,6 +68,8 @@ export const RECONCILE_INTERVAL_MS = 60_000;
  * keeps it from run to run; another takes over within this long after it dies.
  */
 export const RECONCILE_LEASE_TTL_MS = 2.5 * RECONCILE_INTERVAL_MS;
+/** How often calls still waiting for their agent are looked at (see CallHistoryService.watchAgents). */
+export const AGENT_WATCH_INTERVAL_MS = 1_000;
 
 interface Storage {
   kind: StorageKind;
@@ -130,6 +132,10 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     livekitConfigured: livekitConfigured(env),
     agentName: env.AGENT_NAME,
     tokenTtlSeconds: env.SESSION_TTL_SECONDS,
+    redispatch: {
+      firstDelayMs: env.AGENT_REDISPATCH_DELAY_MS,
+      deadlineMs: env.AGENT_DISPATCH_DEADLINE_MS,
+    },
     version: packageVersion(),
     ...(env.LIVEKIT_SIP_TRUNK_ID && { sipTrunkId: env.LIVEKIT_SIP_TRUNK_ID }),
     logger,
@@ -168,6 +174,16 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
       })
     : undefined;
   reconciliation?.start();
+  // Dispatches again (with backoff) calls no agent joined, and ends them past the deadline.
+  const agentWatch = livekitConfigured(env)
+    ? createPeriodicJob({
+        name: 'agent dispatch watch',
+        intervalMs: Math.min(AGENT_WATCH_INTERVAL_MS, env.AGENT_REDISPATCH_DELAY_MS),
+        run: () => services.calls.watchAgents(),
+        logger,
+      })
+    : undefined;
+  agentWatch?.start();
 
   const firstStart = storage.afterConnect('prepare sign-in', async () => {
     await accounts.ensureIndexes();
@@ -184,6 +200,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     async close() {
       await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
       await reconciliation?.stop();
+      await agentWatch?.stop();
       await services.telephony.settled();
       await storage.settled();
       await storage.mongo?.close();

@@ -1,4 +1,5 @@
 import type { StorageKind } from '../shared/system.schema.ts';
+import { createConfigResolver } from './services/config-resolver.ts';
 import type { Services } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
@@ -15,7 +16,10 @@ import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
-import { createCallHistoryService } from './services/call-history.service.ts';
+import {
+  createCallHistoryService,
+  type RedispatchPolicy,
+} from './services/call-history.service.ts';
 import { createCallReportService } from './services/call-report.service.ts';
 import { createSessionService, type SessionLimits } from './services/session.service.ts';
 import { createSetupService } from './services/setup.service.ts';
@@ -56,6 +60,8 @@ export interface ServiceWiring {
   sessionLimits: SessionLimits;
   /** The clock of session.start's rates and room records, invitations' expiry, keys' use; tests pin it. */
   now?: () => Date;
+  /** When a call without an agent is dispatched again, and given up (default REDISPATCH_DEFAULTS). */
+  redispatch?: RedispatchPolicy;
   /** LiveKit's SIP API, for telephony. */
   sip: SipDispatch;
   /** Which kind of store answers, as `system.info` reports it. */
@@ -109,6 +115,13 @@ export function createServices(wiring: ServiceWiring): Services {
       reports: wiring.callReportStore,
       webhooks: wiring.webhooks,
       rooms: wiring.rooms,
+      agentName: wiring.agentName,
+      routes: wiring.routeStore,
+      resolveConfig: (workspaceId, agentId) =>
+        createConfigResolver({
+          loadStoredConfig: async (id) => (await agents.getRecord(workspaceId, id)).config,
+        }).resolve({ agentId }),
+      ...(wiring.redispatch && { redispatch: wiring.redispatch }),
       ...now,
       ...logger,
     }),

@@ -77,6 +77,22 @@ describe('loadEnv', () => {
     ]);
   });
 
+  test('re-dispatch: 5 s first, 60 s deadline by default; integers in range', () => {
+    expect(loadEnv({})).toMatchObject({
+      AGENT_REDISPATCH_DELAY_MS: 5_000,
+      AGENT_DISPATCH_DEADLINE_MS: 60_000,
+    });
+    expect(
+      loadEnv({ AGENT_REDISPATCH_DELAY_MS: '1000', AGENT_DISPATCH_DEADLINE_MS: '8000' }),
+    ).toMatchObject({ AGENT_REDISPATCH_DELAY_MS: 1000, AGENT_DISPATCH_DEADLINE_MS: 8000 });
+    expect(
+      problemsOf({ AGENT_REDISPATCH_DELAY_MS: '10', AGENT_DISPATCH_DEADLINE_MS: 'x' }),
+    ).toEqual([
+      'AGENT_REDISPATCH_DELAY_MS must be an integer from 500 to 600000 (got "10")',
+      'AGENT_DISPATCH_DEADLINE_MS must be an integer from 1000 to 3600000 (got "x")',
+    ]);
+  });
+
   test('LiveKit settings come as a set of three', () => {
     expect(problemsOf({ LIVEKIT_URL: 'ws://127.0.0.1:7880' })).toEqual([
       'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none',

@@ -155,6 +155,15 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'AGENT_NAME must be 1–64 letters, digits, ".", "_" or "-"')
       .default('switchboard-agent'),
     SESSION_TTL_SECONDS: intFromString('SESSION_TTL_SECONDS', 60, 86_400, 600),
+    /** A web call no agent joined is dispatched again this long after it started, then after 2×, 4× … */
+    AGENT_REDISPATCH_DELAY_MS: intFromString('AGENT_REDISPATCH_DELAY_MS', 500, 600_000, 5_000),
+    /** …until this long after it started: then it ends as `no-agent-available`, its room deleted. */
+    AGENT_DISPATCH_DEADLINE_MS: intFromString(
+      'AGENT_DISPATCH_DEADLINE_MS',
+      1_000,
+      3_600_000,
+      60_000,
+    ),
     /** session.start per minute per workspace (an in-process token bucket). */
     SESSION_RATE_PER_MINUTE: intFromString('SESSION_RATE_PER_MINUTE', 1, 100_000, 60),
     /** session.start per minute per API key or publishable key. */

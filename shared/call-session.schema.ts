@@ -82,7 +82,10 @@ export const callSessionSchema = z.object({
   overrides: z.record(z.string(), z.unknown()).nullable(),
   status: callStatusSchema,
   endedReason: callEndedReasonSchema.nullable(),
-  /** Who started it: `user:<id>`, `api-key:<id>`, `publishable-key:<id>` or `local:local`. */
+  /**
+   * Who started it: `user:<id>`, `api-key:<id>`, `publishable-key:<id>` or `local:local`; an
+   * inbound phone call `route:<routeId>` (the phone-number route that answered).
+   */
   startedBy: z.string(),
   createdAt: z.iso.datetime(),
   /** When the first participant other than the agent joined. */

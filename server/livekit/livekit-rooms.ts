@@ -127,7 +127,60 @@ export function createLiveKitRooms(options: LiveKitRoomsOptions): LiveKitRooms {
         }),
       );
     },
+
+    listAgentDispatches(roomName, agentName) {
+      return withDeadline(timeoutMs, async () => {
+        const existing = await call('ListRooms', () => roomService.listRooms([roomName]));
+        if (existing.length === 0) return [];
+        return (await call('ListDispatch', () => dispatchService.listDispatch(roomName)))
+          .filter((dispatch) => dispatch.agentName === agentName)
+          .map((dispatch) => ({ ...toRecord(dispatch), jobAssigned: jobAssigned(dispatch) }));
+      });
+    },
+
+    redispatchAgent({ roomName, agentName, metadata }) {
+      return withDeadline(timeoutMs, async () => {
+        const existing = await call('ListRooms', () => roomService.listRooms([roomName]));
+        if (existing.length === 0) return null;
+        const old = (
+          await call('ListDispatch', () => dispatchService.listDispatch(roomName))
+        ).filter((dispatch) => dispatch.agentName === agentName);
+        for (const dispatch of old) {
+          await call('DeleteDispatch', () => dispatchService.deleteDispatch(dispatch.id, roomName));
+        }
+        const made = await call('CreateDispatch', () =>
+          dispatchService.createDispatch(roomName, agentName, { metadata }),
+        );
+        return toRecord(made);
+      });
+    },
+
+    deleteRoom(roomName) {
+      return withDeadline(timeoutMs, () =>
+        call('DeleteRoom', async () => {
+          try {
+            await roomService.deleteRoom(roomName);
+            return true;
+          } catch (error) {
+            if (error instanceof ServerError && error.status === 404) return false;
+            throw error;
+          }
+        }),
+      );
+    },
   };
+}
+
+/** `JobStatus` in livekit/protocol's livekit_agent.proto (JS_PENDING, JS_RUNNING). */
+const JOB_PENDING = 0;
+const JOB_RUNNING = 1;
+
+/** A worker has the dispatch's job: running, or pending with a worker assigned. */
+function jobAssigned(dispatch: AgentDispatch): boolean {
+  return (dispatch.state?.jobs ?? []).some((job) => {
+    const status: number | undefined = job.state?.status;
+    return status === JOB_RUNNING || (status === JOB_PENDING && (job.state?.workerId ?? '') !== '');
+  });
 }
 
 function toRecord(dispatch: AgentDispatch): AgentDispatchRecord {

@@ -17,6 +17,30 @@ const PARTICIPANT_KINDS: Readonly<Record<number, ParticipantKind>> = {
   4: 'agent',
 };
 
+/**
+ * `DisconnectReason` in livekit/protocol's livekit_models.proto, by number (the SDK does not
+ * export the enum): stored by name, so a record reads the same whatever the protocol version.
+ */
+const DISCONNECT_REASONS = [
+  'UNKNOWN_REASON',
+  'CLIENT_INITIATED',
+  'DUPLICATE_IDENTITY',
+  'SERVER_SHUTDOWN',
+  'PARTICIPANT_REMOVED',
+  'ROOM_DELETED',
+  'STATE_MISMATCH',
+  'JOIN_FAILURE',
+  'MIGRATION',
+  'SIGNAL_CLOSE',
+  'ROOM_CLOSED',
+  'USER_UNAVAILABLE',
+  'USER_REJECTED',
+  'SIP_TRUNK_FAILURE',
+  'CONNECTION_TIMEOUT',
+  'MEDIA_FAILURE',
+  'AGENT_ERROR',
+] as const;
+
 export interface LiveKitWebhookVerifierOptions {
   apiKey: string;
   apiSecret: string;
@@ -45,11 +69,16 @@ export function createLiveKitWebhookVerifier(
       if (!event.id || !Number.isFinite(age) || Math.abs(age) > WEBHOOK_MAX_AGE_MS) {
         throw unverified('it is stale (or has no id or time)');
       }
+      const reason = event.participant?.disconnectReason ?? 0;
       const participant = event.participant
         ? {
             identity: event.participant.identity,
             sid: event.participant.sid,
             kind: PARTICIPANT_KINDS[event.participant.kind] ?? 'standard',
+            attributes: { ...event.participant.attributes },
+            ...(reason !== 0 && {
+              disconnectReason: DISCONNECT_REASONS[reason] ?? `REASON_${reason}`,
+            }),
           }
         : null;
       return {

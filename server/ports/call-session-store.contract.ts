@@ -58,6 +58,8 @@ export function describeCallSessionStoreContract(
       expect(created).toEqual({
         ...buildSession(),
         ...startedLifecycle(),
+        sip: null,
+        dispatchId: null,
         id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown,
       });
       expect(await store.get(WS, created.id)).toEqual(created);
@@ -212,11 +214,150 @@ export function describeCallSessionStoreContract(
           { identity: 'caller', kind: 'standard', joinedAt: at(2), leftAt: null },
           { identity: 'agent-1', kind: 'agent', joinedAt: at(1), leftAt: at(3) },
         ],
+        awaitingAgent: false,
       };
       await store.saveLifecycle(WS, session.id, lifecycle);
       expect(await store.get(WS, session.id)).toEqual({ ...session, ...lifecycle });
       await store.saveLifecycle(OTHER_WS, session.id, startedLifecycle());
       expect(await store.get(WS, session.id)).toEqual({ ...session, ...lifecycle });
+    });
+
+    const sip = (fromNumber: string | null, toNumber: string | null) => ({
+      callId: 'SCL_1',
+      trunkId: 'ST_1',
+      ruleId: 'SDR_1',
+      fromNumber,
+      toNumber,
+    });
+
+    test('an inbound call keeps its SIP leg and dispatch id; saveDispatchId replaces the id only', async () => {
+      const created = await store.create(
+        buildSession({
+          type: 'inbound-phone',
+          sip: sip('+15550001111', '+15550002222'),
+          dispatchId: 'AD_1',
+          overrides: null,
+        }),
+      );
+      expect(created).toMatchObject({
+        sip: sip('+15550001111', '+15550002222'),
+        dispatchId: 'AD_1',
+      });
+      expect(await store.get(WS, created.id)).toEqual(created);
+      await store.saveDispatchId(WS, created.id, 'AD_2');
+      await store.saveDispatchId(OTHER_WS, created.id, 'AD_other');
+      expect(await store.get(WS, created.id)).toEqual({ ...created, dispatchId: 'AD_2' });
+    });
+
+    test('list: phoneNumber matches the calling or the called number, in the workspace only', async () => {
+      await store.create(
+        buildSession({
+          roomName: 'from',
+          type: 'inbound-phone',
+          sip: sip('+15550001111', '+15550009999'),
+          createdAt: at(1),
+        }),
+      );
+      await store.create(
+        buildSession({
+          roomName: 'to',
+          type: 'inbound-phone',
+          sip: sip('+15550002222', '+15550001111'),
+          createdAt: at(2),
+        }),
+      );
+      await store.create(
+        buildSession({
+          roomName: 'nofrom',
+          type: 'inbound-phone',
+          sip: sip(null, '+15550009999'),
+          createdAt: at(3),
+        }),
+      );
+      await store.create(buildSession({ roomName: 'web', createdAt: at(4) }));
+      await store.create(
+        buildSession({
+          roomName: 'theirs',
+          workspaceId: OTHER_WS,
+          type: 'inbound-phone',
+          sip: sip('+15550001111', '+15550009999'),
+          createdAt: at(5),
+        }),
+      );
+      const names = async (query: Omit<Parameters<CallSessionStore['list']>[1], 'limit'>) =>
+        (await store.list(WS, { limit: 10, ...query })).map((s) => s.roomName);
+      expect(await names({ phoneNumber: '+15550001111' })).toEqual(['to', 'from']);
+      expect(await names({ phoneNumber: '+15550009999' })).toEqual(['nofrom', 'from']);
+      expect(await names({ phoneNumber: '+15550009999', from: at(2) })).toEqual(['nofrom']);
+      expect(await names({ phoneNumber: '+15550003333' })).toEqual([]);
+    });
+
+    test('createOnce: racing creates of one key make one call, which all of them answer', async () => {
+      const outcomes = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) =>
+          store.createOnce(
+            'inbound:call_x:RM_1',
+            buildSession({ startedBy: `racer:${n}`, type: 'inbound-phone' }),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+      const ids = new Set(outcomes.map((o) => o.session.id));
+      expect(ids.size).toBe(1);
+      const winner = outcomes.find((o) => o.created)!.session;
+      expect(outcomes.every((o) => o.session.startedBy === winner.startedBy)).toBe(true);
+      expect(await store.list(WS, { limit: 10 })).toEqual([winner]);
+      const other = await store.createOnce('inbound:call_x:RM_2', buildSession());
+      expect(other.created).toBe(true);
+      expect(other.session.id).not.toBe(winner.id);
+    });
+
+    test('listAwaitingAgent: open calls of the type no agent joined, created before a time, oldest first', async () => {
+      const waiting = await store.create(buildSession({ roomName: 'w1', createdAt: at(1) }));
+      const joined = await store.create(buildSession({ roomName: 'w2', createdAt: at(2) }));
+      await store.create(buildSession({ roomName: 'w3', type: 'inbound-phone', createdAt: at(3) }));
+      const other = await store.create(
+        buildSession({ roomName: 'w4', workspaceId: OTHER_WS, createdAt: at(4) }),
+      );
+      await store.create(buildSession({ roomName: 'w5', createdAt: at(9) }));
+      await store.saveLifecycle(WS, joined.id, { ...startedLifecycle(), awaitingAgent: false });
+      const names = (calls: { roomName: string }[]) => calls.map((c) => c.roomName);
+      expect(
+        names(await store.listAwaitingAgent({ type: 'web', createdBefore: at(9), limit: 10 })),
+      ).toEqual(['w1', 'w4']);
+      expect(
+        names(await store.listAwaitingAgent({ type: 'web', createdBefore: at(9), limit: 1 })),
+      ).toEqual(['w1']);
+      expect(
+        names(
+          await store.listAwaitingAgent({ type: 'inbound-phone', createdBefore: at(9), limit: 10 }),
+        ),
+      ).toEqual(['w3']);
+      expect(
+        (await store.listAwaitingAgent({ type: 'web', createdBefore: at(9), limit: 10 }))[0],
+      ).toEqual(waiting);
+      await store.saveLifecycle(OTHER_WS, other.id, {
+        ...startedLifecycle(),
+        status: 'ended',
+        endedAt: at(5),
+        endedReason: 'no-agent-available',
+        awaitingAgent: false,
+      });
+      expect(
+        names(await store.listAwaitingAgent({ type: 'web', createdBefore: at(9), limit: 10 })),
+      ).toEqual(['w1']);
+    });
+
+    test('an event keeps the participant’s disconnect reason', async () => {
+      const session = await store.create(buildSession());
+      const left = buildEvent({
+        id: 'EV_left',
+        sessionId: session.id,
+        type: 'participant_left',
+        participant: { identity: 'phone', kind: 'sip', disconnectReason: 'SIP_TRUNK_FAILURE' },
+      });
+      await store.recordEvent(left);
+      expect(await store.listEvents(WS, session.id)).toEqual([left]);
     });
 
     test('ping resolves', async () => {

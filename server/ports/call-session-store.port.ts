@@ -51,7 +51,12 @@ export interface CallSessionRecord extends CallLifecycle {
   dispatchId: string | null;
 }
 
-export type NewCallSession = Omit<CallSessionRecord, 'id' | 'dispatchId' | keyof CallLifecycle> & {
+/** A call as created: `sip` and `dispatchId` default to null. */
+export type NewCallSession = Omit<
+  CallSessionRecord,
+  'id' | 'sip' | 'dispatchId' | keyof CallLifecycle
+> & {
+  sip?: CallSip | null;
   dispatchId?: string | null;
 };
 
@@ -130,7 +135,7 @@ export interface CallSessionStore {
     createdBefore: Date;
     limit: number;
   }): Promise<CallSessionRecord[]>;
-  /** Sets the call's `dispatchId` (nothing else). */
+  /** Sets the call's `dispatchId` (nothing else), in its workspace only. */
   saveDispatchId(workspaceId: string, sessionId: string, dispatchId: string): Promise<void>;
   /** Records the event once: false if an event with this id was recorded already. */
   recordEvent(event: CallEventRecord): Promise<boolean>;

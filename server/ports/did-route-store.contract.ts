@@ -286,6 +286,14 @@ export function describeDidRouteStoreContract(
         expect(await store.findByDid(WS, route.did)).toEqual(route);
       });
 
+      test('findLiveByDid finds the live route of a number whichever workspace has it; a deleted one is not', async () => {
+        const route = await theirs();
+        expect(await store.findLiveByDid(route.did)).toEqual(route);
+        expect(await store.findLiveByDid('+15550009999')).toBeNull();
+        await store.softDelete(OTHER_WS, route.id, new Date(), route.sync);
+        expect(await store.findLiveByDid(route.did)).toBeNull();
+      });
+
       test('list and listByAgent show only the workspace’s own routes', async () => {
         const ours = await created();
         const other = await theirs();

@@ -80,6 +80,11 @@ export interface DidRouteStore {
   get(workspaceId: string, id: string): Promise<DidRouteRecord | null>;
   /** The workspace's live route of a DID, or null (also when another workspace routes it). */
   findByDid(workspaceId: string, did: string): Promise<DidRouteRecord | null>;
+  /**
+   * The live route of a DID, whichever workspace has it: for an inbound call's webhook (which
+   * knows the number called, not the workspace); nothing it returns reaches a caller unfiltered.
+   */
+  findLiveByDid(did: string): Promise<DidRouteRecord | null>;
   /** Every live route of an agent of the workspace, ordered by DID. */
   listByAgent(workspaceId: string, agentId: string): Promise<DidRouteRecord[]>;
   /**

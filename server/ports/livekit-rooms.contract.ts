@@ -163,6 +163,52 @@ export function describeLiveKitRoomsContract(
       expect(await harness.rooms.getParticipant(roomName, 'absent')).toBeNull();
     });
 
+    test('redispatchAgent: the room ends up with exactly one dispatch of the agent, the new one; other agents keep theirs', async () => {
+      const roomName = room();
+      await harness.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata: '{"n":1}' });
+      await harness.rooms.ensureAgentDispatch({ roomName, agentName: 'bystander', metadata: 'b' });
+      const [first] = await harness.rooms.listAgentDispatches(roomName, agentName);
+      const made = await harness.rooms.redispatchAgent({
+        roomName,
+        agentName,
+        metadata: '{"n":2}',
+      });
+      expect(made).toEqual({ id: expect.any(String) as unknown, agentName, metadata: '{"n":2}' });
+      expect(made?.id).not.toBe(first?.id);
+      // No worker of this name exists: nobody has the job.
+      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([
+        { ...made, jobAssigned: false },
+      ]);
+      const again = await harness.rooms.redispatchAgent({
+        roomName,
+        agentName,
+        metadata: '{"n":3}',
+      });
+      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([
+        { ...again, jobAssigned: false },
+      ]);
+      expect(
+        (await harness.listDispatches(roomName)).filter((d) => d.agentName === 'bystander'),
+      ).toHaveLength(1);
+    });
+
+    test('redispatchAgent and listAgentDispatches of a missing room: null and [], nothing created', async () => {
+      const roomName = room();
+      expect(
+        await harness.rooms.redispatchAgent({ roomName, agentName, metadata: 'm' }),
+      ).toBeNull();
+      expect(await harness.rooms.listAgentDispatches(roomName, agentName)).toEqual([]);
+      expect(await harness.rooms.listExistingRooms([roomName])).toEqual([]);
+    });
+
+    test('deleteRoom: the room goes (true); a missing room is false', async () => {
+      const roomName = room();
+      await harness.rooms.createRoomWithAgentDispatch({ roomName, agentName, metadata: 'm' });
+      expect(await harness.rooms.deleteRoom(roomName)).toBe(true);
+      expect(await harness.rooms.listExistingRooms([roomName])).toEqual([]);
+      expect(await harness.rooms.deleteRoom(room())).toBe(false);
+    });
+
     test('serverUrl is a WebSocket URL', () => {
       expect(harness.rooms.serverUrl).toMatch(/^wss?:\/\//);
     });

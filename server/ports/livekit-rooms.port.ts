@@ -6,6 +6,15 @@ export interface AgentDispatchRecord {
   metadata: string;
 }
 
+/** A dispatch with what LiveKit says of its job. */
+export interface AgentDispatchStatus extends AgentDispatchRecord {
+  /**
+   * A worker has its job: assigned (pending with a worker) or running. False when no worker took
+   * it, or its job ended or failed.
+   */
+  jobAssigned: boolean;
+}
+
 export interface AgentDispatchRequest {
   roomName: string;
   agentName: string;
@@ -82,4 +91,18 @@ export interface LiveKitRooms {
    * does not exist (a normal answer, not an error).
    */
   getParticipant(roomName: string, identity: string): Promise<ParticipantRecord | null>;
+  /**
+   * Every dispatch of `agentName` in the room (ListDispatch), oldest first; [] when the room does
+   * not exist (looked up first: ListDispatch of a missing room waits seconds for an answer).
+   */
+  listAgentDispatches(roomName: string, agentName: string): Promise<AgentDispatchStatus[]>;
+  /**
+   * Replaces the room's dispatches of `agentName` with ONE new dispatch carrying `metadata`: the
+   * old ones are deleted first (so never two live at once from this call), then one is created.
+   * A job LiveKit could not assign is never retried by LiveKit: this is how it is asked again.
+   * Answers the new dispatch, or null when the room no longer exists (nothing is created).
+   */
+  redispatchAgent(request: AgentDispatchRequest): Promise<AgentDispatchRecord | null>;
+  /** Deletes the room (its participants are disconnected); false when there was none. */
+  deleteRoom(roomName: string): Promise<boolean>;
 }

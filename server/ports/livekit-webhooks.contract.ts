@@ -48,7 +48,30 @@ export function describeLiveKitWebhookVerifierContract(
         type: 'participant_joined',
         createdAt: at,
         room: { name: 'support:1', sid: 'RM_1' },
-        participant: { identity: 'agent-x', sid: 'PA_1', kind: 'agent' },
+        participant: { identity: 'agent-x', sid: 'PA_1', kind: 'agent', attributes: {} },
+      });
+    });
+
+    test('a SIP participant’s attributes and a disconnect reason are read (the reason by name)', async () => {
+      const sipLeft = webhookBody({
+        id: 'EV_4',
+        event: 'participant_left',
+        createdAt: at,
+        room: { name: 'call_1', sid: 'RM_2' },
+        participant: {
+          identity: 'sip_+15550001111',
+          kind: 'sip',
+          attributes: { 'sip.callID': 'SCL_1', 'sip.phoneNumber': '+15550001111' },
+          disconnectReason: 'SIP_TRUNK_FAILURE',
+        },
+      });
+      const header = await harness.sign({ apiKey: KEY, apiSecret: SECRET, body: sipLeft });
+      expect((await verifierAt(at).verify(sipLeft, header)).participant).toEqual({
+        identity: 'sip_+15550001111',
+        sid: 'PA_sip_+15550001111',
+        kind: 'sip',
+        attributes: { 'sip.callID': 'SCL_1', 'sip.phoneNumber': '+15550001111' },
+        disconnectReason: 'SIP_TRUNK_FAILURE',
       });
     });
 

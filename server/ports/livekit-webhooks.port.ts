@@ -9,7 +9,15 @@ export interface LiveKitWebhookEvent {
   /** When LiveKit made the event (whole seconds). */
   createdAt: Date;
   room: { name: string; sid: string } | null;
-  participant: { identity: string; sid: string; kind: ParticipantKind } | null;
+  participant: {
+    identity: string;
+    sid: string;
+    kind: ParticipantKind;
+    /** The participant's attributes; a SIP participant's carry `sip.callID`, `sip.phoneNumber`, … */
+    attributes: Record<string, string>;
+    /** Why it left (LiveKit's `DisconnectReason` by name, e.g. `SIP_TRUNK_FAILURE`), when given. */
+    disconnectReason?: string;
+  } | null;
 }
 
 /**

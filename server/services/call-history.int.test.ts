@@ -138,7 +138,7 @@ describe('call history from a real LiveKit’s webhooks', () => {
     await room.disconnect();
     await roomService.deleteRoom(started.roomName);
     const ended = await callWhen(sessionId, (c) => expect(c.status).toBe('ended'));
-    expect(ended).toMatchObject({ endedReason: 'room-finished' });
+    expect(ended).toMatchObject({ endedReason: 'hang-up' });
     expect(ended.durationSeconds).toEqual(expect.any(Number));
     expect(ended.participants.find((p) => p.identity === 'caller-1')?.leftAt).not.toBeNull();
   });

@@ -7,9 +7,11 @@ import { dropTestDatabase, testDatabaseUri } from '../../scripts/testing/service
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { createMongooseCallSessionStore } from '../adapters/mongoose/call-session-store.mongoose.ts';
 import { createLiveKitWebhookVerifier, signLiveKitWebhook } from '../livekit/webhooks.ts';
-import { WORKSPACE_A } from '../testing/builders.ts';
+import { createMongooseDidRouteStore } from '../adapters/mongoose/did-route-store.mongoose.ts';
+import { WORKSPACE_A, WORKSPACE_B } from '../testing/builders.ts';
 import { webhookBody, type WebhookFixture } from '../testing/webhooks.ts';
 import { createCallHistoryService } from './call-history.service.ts';
+import { configHash } from './session.service.ts';
 
 const KEY = 'int-key';
 const SECRET = 'an-int-secret-of-32-characters-or-more';
@@ -90,5 +92,128 @@ describe('call lifecycle on the database', () => {
         ['d', false],
       ]);
     }
+  });
+});
+
+// Inbound phone calls cannot be placed here (LiveKit's SIP media service is not installable in
+// the test services), so the SIP participant's webhooks are made and signed as LiveKit makes them.
+describe('inbound phone calls on the database', () => {
+  const DID = '+14155550177';
+  const CALLER = '+15105550123';
+  const AGENT = '64b000000000000000000a0a';
+
+  test('racing deliveries of the SIP participant’s join to two instances record ONE call in the route’s workspace; the phone leg’s failure ends it sip-failure; the phoneNumber filter finds it', async () => {
+    const routes = createMongooseDidRouteStore(connection);
+    await routes.ensureIndexes();
+    const outcome = await routes.create(WORKSPACE_B, {
+      did: DID,
+      agentId: AGENT,
+      label: null,
+      sync: { state: 'synced', ruleId: 'SDR_int', error: null, syncedAt: T0 },
+    });
+    if (outcome.status !== 'created') throw new Error('route not created');
+    const store = createMongooseCallSessionStore(connection);
+    const rooms = createMemoryLiveKitRooms();
+    const room = { name: `call-_${CALLER}_int`, sid: 'RM_inbound' };
+    rooms.createEmptyRoom(room.name);
+    const config = { instructions: 'Answer the phone.' };
+    await rooms.ensureAgentDispatch({
+      roomName: room.name,
+      agentName: 'int-agent',
+      metadata: JSON.stringify({ agentId: AGENT, did: DID, config }),
+    });
+    const instance = () =>
+      createCallHistoryService({
+        store,
+        rooms,
+        routes,
+        agentName: 'int-agent',
+        webhooks: createLiveKitWebhookVerifier({
+          apiKey: KEY,
+          apiSecret: SECRET,
+          now: () => at(40),
+        }),
+      });
+    const [one, two] = [instance(), instance()];
+    const sip = { identity: `sip_${CALLER}`, kind: 'sip' as const };
+    const sipJoined: WebhookFixture = {
+      id: 'EV_sip_join',
+      event: 'participant_joined',
+      createdAt: at(1),
+      room,
+      participant: {
+        ...sip,
+        attributes: {
+          'sip.callID': 'SCL_int',
+          'sip.trunkID': 'ST_int',
+          'sip.ruleID': 'SDR_int',
+          'sip.phoneNumber': CALLER,
+          'sip.trunkPhoneNumber': DID,
+        },
+      },
+    };
+    const deliver = async (fixture: WebhookFixture, by = one) => {
+      const body = webhookBody(fixture);
+      return by.receiveWebhook(
+        body,
+        await signLiveKitWebhook({ apiKey: KEY, apiSecret: SECRET, body }),
+      );
+    };
+    const outcomes = await Promise.all([one, two, one, two].map((by) => deliver(sipJoined, by)));
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+    const { items } = await one.list(WORKSPACE_B, { limit: 10 });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      type: 'inbound-phone',
+      agentId: AGENT,
+      status: 'active',
+      config,
+      configHash: configHash(config),
+      sip: {
+        callId: 'SCL_int',
+        trunkId: 'ST_int',
+        ruleId: 'SDR_int',
+        fromNumber: CALLER,
+        toNumber: DID,
+      },
+      dispatchId: rooms.dispatchesOf(room.name)[0]?.id,
+    });
+    await expect(one.get(WORKSPACE_A, items[0]!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    await deliver(
+      {
+        id: 'EV_agent',
+        event: 'participant_joined',
+        createdAt: at(2),
+        room,
+        participant: { identity: 'agent-1', kind: 'agent' },
+      },
+      two,
+    );
+    await deliver(
+      {
+        id: 'EV_sip_left',
+        event: 'participant_left',
+        createdAt: at(30),
+        room,
+        participant: { ...sip, disconnectReason: 'SIP_TRUNK_FAILURE' },
+      },
+      one,
+    );
+    await deliver({ id: 'EV_end', event: 'room_finished', createdAt: at(35), room }, two);
+    const ended = await one.get(WORKSPACE_B, items[0]!.id);
+    expect(ended).toMatchObject({
+      status: 'ended',
+      endedReason: 'sip-failure',
+      durationSeconds: 34,
+    });
+    for (const phoneNumber of [CALLER, DID]) {
+      expect(
+        (await one.list(WORKSPACE_B, { limit: 10, phoneNumber })).items.map((c) => c.id),
+      ).toEqual([ended.id]);
+    }
+    expect((await one.list(WORKSPACE_B, { limit: 10, phoneNumber: '+15550000000' })).items).toEqual(
+      [],
+    );
   });
 });

@@ -400,6 +400,9 @@ describe('call history', () => {
       endedAt: null,
       endedReason: null,
       participants: [],
+      awaitingAgent: true,
+      sip: null,
+      dispatchId: null,
     });
     expect(call?.config).toEqual(started.config);
     expect(await callSessions.list(WORKSPACE_B, { limit: 10 })).toEqual([]);

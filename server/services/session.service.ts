@@ -314,6 +314,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
             },
           );
         }
+        // Call history names the dispatch serving the call (a re-dispatch replaces it).
+        const call = existed ? null : (session as RecordedCall | null)?.id;
+        const dispatch = result.dispatches.find((d) => sameJob(d, jobMetadata));
+        if (call && dispatch)
+          await deps.callSessions.saveDispatchId(workspaceId, call, dispatch.id);
         return result;
       });
 

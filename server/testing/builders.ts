@@ -1,3 +1,4 @@
+import type { RedispatchPolicy } from '../services/call-history.service.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryApiKeyStore } from '../adapters/memory/api-key-store.memory.ts';
 import { createMemoryWorkspaceStore } from '../adapters/memory/workspace-store.memory.ts';
@@ -71,6 +72,8 @@ export interface BuildServicesOptions {
   sipTrunkId?: string;
   /** The name of the trunk telephony keeps (tests sharing a LiveKit use one each). */
   managedTrunkName?: string;
+  /** When a call without an agent is dispatched again and given up (call history). */
+  redispatch?: RedispatchPolicy;
   /** Workspaces, members, invitations; in memory unless given. */
   workspaceStore?: WorkspaceStore;
   /** API keys; in memory unless given. */
@@ -108,6 +111,7 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
     version: '0.0.0-test',
     ...(options.sipTrunkId && { sipTrunkId: options.sipTrunkId }),
     ...(options.managedTrunkName && { managedTrunkName: options.managedTrunkName }),
+    ...(options.redispatch && { redispatch: options.redispatch }),
     ...(options.logger && { logger: options.logger }),
   });
 }

@@ -5,7 +5,15 @@ export interface WebhookFixture {
   event: string;
   createdAt: Date;
   room?: { name: string; sid?: string };
-  participant?: { identity: string; sid?: string; kind?: ParticipantKind };
+  participant?: {
+    identity: string;
+    sid?: string;
+    kind?: ParticipantKind;
+    /** A SIP participant's carry `sip.callID`, `sip.phoneNumber`, `sip.trunkPhoneNumber`, … */
+    attributes?: Record<string, string>;
+    /** LiveKit's `DisconnectReason` by name (`SIP_TRUNK_FAILURE`), as protojson writes enums. */
+    disconnectReason?: string;
+  };
 }
 
 const KIND_NAMES: Record<ParticipantKind, string> = {
@@ -35,6 +43,10 @@ export function webhookBody(fixture: WebhookFixture): string {
     joinedAt: seconds,
     ...(fixture.participant.kind &&
       fixture.participant.kind !== 'standard' && { kind: KIND_NAMES[fixture.participant.kind] }),
+    ...(fixture.participant.attributes && { attributes: fixture.participant.attributes }),
+    ...(fixture.participant.disconnectReason && {
+      disconnectReason: fixture.participant.disconnectReason,
+    }),
   };
   return JSON.stringify({
     event: fixture.event,

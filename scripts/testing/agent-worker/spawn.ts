@@ -31,6 +31,8 @@ export async function startTestWorker(options: {
   livekit: { url: string; apiKey: string; apiSecret: string };
   agentName: string;
   registerTimeoutMs?: number;
+  /** Refuse the first this many job requests (a pool at capacity), then accept (default 0). */
+  refuseJobs?: number;
 }): Promise<TestWorker> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-agent-worker-'));
   const reportFile = path.join(dir, 'reports.jsonl');
@@ -44,6 +46,7 @@ export async function startTestWorker(options: {
       LIVEKIT_API_SECRET: options.livekit.apiSecret,
       AGENT_NAME: options.agentName,
       WORKER_REPORT_FILE: reportFile,
+      WORKER_REFUSE_JOBS: String(options.refuseJobs ?? 0),
     },
     // Its own process group, so that stop() also reaches the job processes it forks.
     detached: true,

@@ -23,7 +23,7 @@ import { RoomEvent } from '@livekit/rtc-node';
 import { reportCallAtShutdown } from './report.ts';
 
 export interface WorkerReport {
-  event: 'registered' | 'job' | 'connected' | 'reported' | 'error';
+  event: 'registered' | 'job' | 'connected' | 'reported' | 'error' | 'refused';
   at: number;
   workerId?: string;
   jobId?: string;
@@ -81,6 +81,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return value;
   };
   initializeLogger({ pretty: false, level: process.env.WORKER_LOG_LEVEL ?? 'warn' });
+  // WORKER_REFUSE_JOBS=n: the first n job requests are refused, as a worker pool at capacity does.
+  // LiveKit then offers the job to no other worker (there is none) and never again: a room whose
+  // agent never comes unless someone dispatches it again.
+  let refuseJobs = Number(process.env.WORKER_REFUSE_JOBS ?? '0');
   const server = new AgentServer(
     new ServerOptions({
       agent: fileURLToPath(import.meta.url),
@@ -90,6 +94,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       apiSecret: env('LIVEKIT_API_SECRET'),
       // On two busy cores the default CPU-based load marks the worker unavailable.
       loadFunc: async () => 0,
+      requestFunc: async (request) => {
+        if (refuseJobs > 0) {
+          refuseJobs--;
+          report({
+            event: 'refused',
+            jobId: request.id,
+            dispatchId: request.job.dispatchId,
+            roomName: request.room?.name,
+          });
+          await request.reject();
+          return;
+        }
+        await request.accept();
+      },
       numIdleProcesses: 1,
       host: '127.0.0.1',
       port: 0,

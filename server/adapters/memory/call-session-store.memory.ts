@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
+  callIdForKey,
   startedLifecycle,
   type CallEventRecord,
   type CallSessionRecord,
   type CallSessionStore,
+  type NewCallSession,
 } from '../../ports/call-session-store.port.ts';
 
 /**
@@ -29,9 +31,32 @@ export function createMemoryCallSessionStore(): CallSessionStore {
 
   return {
     async create(session) {
-      const record: CallSessionRecord = { ...clone(session), ...startedLifecycle(), id: newId() };
+      const record = newRecord(session, newId());
       sessions.set(record.id, record);
       return clone(record);
+    },
+
+    async createOnce(key, session) {
+      const id = callIdForKey(key);
+      const existing = sessions.get(id);
+      if (existing) return { session: clone(existing), created: false };
+      const record = newRecord(session, id);
+      sessions.set(id, record);
+      return { session: clone(record), created: true };
+    },
+
+    async listAwaitingAgent({ type, createdBefore, limit }) {
+      return [...sessions.values()]
+        .filter((s) => s.awaitingAgent && s.type === type && s.createdAt < createdBefore)
+        .sort((a, b) => -newestFirst(a, b))
+        .slice(0, limit)
+        .map(clone);
+    },
+
+    async saveDispatchId(workspaceId, sessionId, dispatchId) {
+      const session = sessions.get(sessionId);
+      if (session?.workspaceId !== workspaceId) return;
+      sessions.set(sessionId, { ...session, dispatchId });
     },
 
     async get(workspaceId, id) {
@@ -48,6 +73,9 @@ export function createMemoryCallSessionStore(): CallSessionStore {
             (query.agentId === undefined || s.agentId === query.agentId) &&
             (query.status === undefined || s.status === query.status) &&
             (query.type === undefined || s.type === query.type) &&
+            (query.phoneNumber === undefined ||
+              s.sip?.fromNumber === query.phoneNumber ||
+              s.sip?.toNumber === query.phoneNumber) &&
             (query.from === undefined || s.createdAt >= query.from) &&
             (query.to === undefined || s.createdAt < query.to) &&
             (after === undefined ||
@@ -93,6 +121,16 @@ export function createMemoryCallSessionStore(): CallSessionStore {
     },
 
     async ping() {},
+  };
+}
+
+function newRecord(session: NewCallSession, id: string): CallSessionRecord {
+  return {
+    ...clone(session),
+    sip: clone(session.sip ?? null),
+    dispatchId: session.dispatchId ?? null,
+    ...startedLifecycle(),
+    id,
   };
 }
 

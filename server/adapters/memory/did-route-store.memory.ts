@@ -64,6 +64,11 @@ export function createMemoryDidRouteStore(options: { now?: () => Date } = {}): D
       return route?.workspaceId === workspaceId ? clone(route) : null;
     },
 
+    async findLiveByDid(did) {
+      const route = liveByDid(did);
+      return route ? clone(route) : null;
+    },
+
     async listByAgent(workspaceId, agentId) {
       return [...routes.values()]
         .filter(

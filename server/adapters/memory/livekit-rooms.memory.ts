@@ -9,6 +9,8 @@ import { mintParticipantToken, toWebSocketUrl } from '../../livekit/participant-
 export interface MemoryLiveKitRooms extends LiveKitRooms {
   /** Every dispatch of a room (any agent), in creation order; [] when there is no such room. */
   dispatchesOf(roomName: string): AgentDispatchRecord[];
+  /** A worker took this dispatch's job (listAgentDispatches says `jobAssigned`). */
+  assignJob(dispatchId: string): void;
   /** A room with no dispatch, as a participant's plain join would leave it. */
   createEmptyRoom(roomName: string): void;
   /** A participant joins (the room is created if need be, as a join would). */
@@ -49,6 +51,8 @@ export function createMemoryLiveKitRooms(
   const apiSecret = options.apiSecret ?? MEMORY_LIVEKIT_API_SECRET;
   const rooms = new Map<string, AgentDispatchRecord[]>();
   const participants = new Map<string, Set<string>>();
+  /** Dispatches whose job a worker took (`assignJob`). */
+  const assigned = new Set<string>();
   let failure: Error | undefined;
   let calls = 0;
 
@@ -106,6 +110,41 @@ export function createMemoryLiveKitRooms(
       return serverCall(() => (participants.get(roomName)?.has(identity) ? { identity } : null));
     },
 
+    async listAgentDispatches(roomName, agentName) {
+      return serverCall(() =>
+        (rooms.get(roomName) ?? [])
+          .filter((d) => d.agentName === agentName)
+          .map((d) => ({ ...d, jobAssigned: assigned.has(d.id) })),
+      );
+    },
+
+    async redispatchAgent({ roomName, agentName, metadata }) {
+      const exists = await serverCall(() => rooms.has(roomName));
+      if (!exists) return null;
+      await serverCall(() => {
+        const list = rooms.get(roomName);
+        if (list)
+          rooms.set(
+            roomName,
+            list.filter((d) => d.agentName !== agentName),
+          );
+      });
+      return serverCall(() =>
+        rooms.has(roomName) ? { ...newDispatch(roomName, agentName, metadata) } : null,
+      );
+    },
+
+    async deleteRoom(roomName) {
+      return serverCall(() => {
+        const existed = rooms.delete(roomName);
+        participants.delete(roomName);
+        return existed;
+      });
+    },
+
+    assignJob(dispatchId) {
+      assigned.add(dispatchId);
+    },
     dispatchesOf: (roomName) => (rooms.get(roomName) ?? []).map((d) => ({ ...d })),
     createEmptyRoom: (roomName) => {
       if (!rooms.has(roomName)) rooms.set(roomName, []);

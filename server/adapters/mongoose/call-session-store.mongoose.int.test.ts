@@ -8,7 +8,9 @@ import { declaredIndexes, servingIndex, type IndexKeys } from '../../testing/ind
 import {
   CALL_EVENTS_BY_SESSION_INDEX,
   CALL_EVENTS_COLLECTION,
+  CALL_SESSIONS_AWAITING_AGENT_INDEX,
   CALL_SESSIONS_BY_AGENT_INDEX,
+  CALL_SESSIONS_BY_PHONE_INDEX,
   CALL_SESSIONS_BY_ROOM_INDEX,
   CALL_SESSIONS_BY_STATUS_INDEX,
   CALL_SESSIONS_BY_TYPE_INDEX,
@@ -74,6 +76,10 @@ describe('Mongoose call session adapter: what is stored', () => {
       endedAt: null,
       endedReason: null,
       participants: [],
+      awaitingAgent: true,
+      sip: null,
+      phoneNumbers: [],
+      dispatchId: null,
     });
   });
 
@@ -107,6 +113,17 @@ describe('Mongoose call session adapter: what is stored', () => {
     });
     expect(keysOf(CALL_SESSIONS_BY_ROOM_INDEX)).toEqual({ roomName: 1, createdAt: -1, _id: -1 });
     expect(keysOf(CALL_SESSIONS_OPEN_INDEX)).toEqual({ status: 1, createdAt: 1 });
+    expect(keysOf(CALL_SESSIONS_BY_PHONE_INDEX)).toEqual({
+      workspaceId: 1,
+      phoneNumbers: 1,
+      createdAt: -1,
+      _id: -1,
+    });
+    expect(keysOf(CALL_SESSIONS_AWAITING_AGENT_INDEX)).toEqual({
+      awaitingAgent: 1,
+      type: 1,
+      createdAt: 1,
+    });
     const eventIndexes = await connection.collection(CALL_EVENTS_COLLECTION).indexes();
     expect(eventIndexes.find((i) => i.name === CALL_EVENTS_BY_SESSION_INDEX)?.key).toEqual({
       workspaceId: 1,
@@ -145,6 +162,9 @@ describe('Mongoose call session adapter: what is stored', () => {
       await store.list(WS, { limit: 5, agentId: AGENT, after });
       await store.list(WS, { limit: 5, status: 'active', from: since });
       await store.list(WS, { limit: 5, type: 'web', to: new Date() });
+      await store.list(WS, { limit: 5, phoneNumber: '+15550001111', after });
+      await store.listAwaitingAgent({ type: 'web', createdBefore: new Date(), limit: 5 });
+      await store.saveDispatchId(WS, session.id, 'AD_1');
       await store.latestForRoom(session.roomName);
       await store.listOpen({ createdBefore: new Date(), limit: 5 });
       await store.listEvents(WS, session.id);
@@ -155,6 +175,7 @@ describe('Mongoose call session adapter: what is stored', () => {
         endedAt: null,
         endedReason: null,
         participants: [],
+        awaitingAgent: false,
       });
     } finally {
       connection.off('operation-start', record);
@@ -166,6 +187,9 @@ describe('Mongoose call session adapter: what is stored', () => {
       'find',
       'find',
       'find',
+      'find',
+      'find',
+      'updateOne',
       'findOne',
       'find',
       'find',
@@ -182,13 +206,17 @@ describe('Mongoose call session adapter: what is stored', () => {
       expect({ ...query, servedBy }).toEqual({ ...query, servedBy: expect.any(String) as unknown });
     }
     // Each list filter is served by its own index, not merely by the workspace's.
-    const [, plain, , byAgent, byStatus, byType] = sent;
+    const [, plain, , byAgent, byStatus, byType, byPhone, awaiting] = sent;
     expect(servingIndex(plain!, indexes[CALL_SESSIONS_COLLECTION]!)).toBe(
       'workspaceId_1_createdAt_-1__id_-1',
     );
     expect(servingIndex(byAgent!, indexes[CALL_SESSIONS_COLLECTION]!)).toContain('agentId_1');
     expect(servingIndex(byStatus!, indexes[CALL_SESSIONS_COLLECTION]!)).toContain('status_1');
     expect(servingIndex(byType!, indexes[CALL_SESSIONS_COLLECTION]!)).toContain('type_1');
+    expect(servingIndex(byPhone!, indexes[CALL_SESSIONS_COLLECTION]!)).toContain('phoneNumbers_1');
+    expect(servingIndex(awaiting!, indexes[CALL_SESSIONS_COLLECTION]!)).toContain(
+      'awaitingAgent_1',
+    );
   });
 });
 

@@ -68,7 +68,7 @@ function newDocument(session: NewCallSession) {
     ...session,
     sip,
     dispatchId: session.dispatchId ?? null,
-    phoneNumbers: [...new Set([sip?.fromNumber, sip?.toNumber].filter((n) => !!n))],
+    phoneNumbers: [...new Set([sip?.fromNumber, sip?.toNumber].filter((n): n is string => !!n))],
     ...startedLifecycle(),
   };
 }
@@ -130,7 +130,10 @@ export function createMongooseCallSessionStore(connection: Connection): Mongoose
         const _id = new mongoose.Types.ObjectId(callIdForKey(key));
         try {
           const doc = await Sessions.create({ _id, ...newDocument(session) });
-          return { session: toCallSessionRecord(doc.toObject<CallSessionDocument>()), created: true };
+          return {
+            session: toCallSessionRecord(doc.toObject<CallSessionDocument>()),
+            created: true,
+          };
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
           const doc = await Sessions.findOne({ _id }).lean<CallSessionDocument>().exec();

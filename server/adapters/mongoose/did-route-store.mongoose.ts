@@ -129,6 +129,12 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
         return doc ? toDidRouteRecord(doc) : null;
       }),
 
+    findLiveByDid: (did) =>
+      translate(async () => {
+        const doc = await Routes.findOne({ liveKey: did }).lean<DidRouteDocument>().exec();
+        return doc ? toDidRouteRecord(doc) : null;
+      }),
+
     listByAgent: (workspaceId, agentId) =>
       translate(async () => {
         const docs = await Routes.find({ workspaceId, agentId: objectId(agentId), deletedAt: null })

@@ -50,7 +50,7 @@ export const didRouteMongooseSchema = new Schema(
  * workspaces (LiveKit's dispatch rules are global per number), so the unique key does not
  * include the workspace; everything a caller reads is limited to their workspace:
  * - create / update (uniqueness of live DIDs), findByDid (`liveKey: did` + `workspaceId`) →
- *   `one_live_route_per_did`.
+ *   `one_live_route_per_did`; so is findLiveByDid (`liveKey: did`, an inbound call's webhook).
  * - list (filter `workspaceId`, `deletedAt: null`, keyset `did > after`, sort `did`) →
  *   `workspace_live_by_did`.
  * - list by agent, listByAgent (`workspaceId`, `agentId`, `deletedAt: null`, sort `did`) →

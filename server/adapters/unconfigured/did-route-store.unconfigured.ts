@@ -19,6 +19,7 @@ export function createUnconfiguredDidRouteStore(): DidRouteStore {
     listAllLive: refuse,
     getMany: refuse,
     findByDid: refuse,
+    findLiveByDid: refuse,
     listByAgent: refuse,
     create: refuse,
     update: refuse,

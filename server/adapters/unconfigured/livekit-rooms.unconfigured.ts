@@ -21,5 +21,8 @@ export function createUnconfiguredLiveKitRooms(): LiveKitRooms {
     mintParticipantToken: refuse,
     listExistingRooms: refuse,
     getParticipant: refuse,
+    listAgentDispatches: refuse,
+    redispatchAgent: refuse,
+    deleteRoom: refuse,
   };
 }
