@@ -4,6 +4,8 @@
 //   {"event":"registered","workerId":…}                       once, when LiveKit accepted it
 //   {"event":"job","jobId":…,"roomName":…,"agentName":…,"metadata":"<the job metadata>"}
 //   {"event":"connected","jobId":…,"roomName":…,"identity":…}   after it joined the room
+//   {"event":"transcribed","jobId":…,"roomName":…,"identity":<the caller>}  after it published
+//     its transcription segments (transcription.ts) to the first caller
 //
 // Run: node --import tsx scripts/testing/agent-worker/worker.ts   (env: LIVEKIT_URL, LIVEKIT_API_KEY,
 // LIVEKIT_API_SECRET, AGENT_NAME, WORKER_REPORT_FILE). Each job runs in a child process that
@@ -19,9 +21,10 @@ import {
   type JobContext,
 } from '@livekit/agents';
 import { RoomEvent } from '@livekit/rtc-node';
+import { publishTestTranscription } from './transcription.ts';
 
 export interface WorkerReport {
-  event: 'registered' | 'job' | 'connected' | 'error';
+  event: 'registered' | 'job' | 'connected' | 'transcribed' | 'error';
   at: number;
   workerId?: string;
   jobId?: string;
@@ -58,6 +61,11 @@ export default defineAgent({
         roomName: ctx.room.name,
         identity: ctx.room.localParticipant?.identity,
       });
+      void publishTestTranscription(ctx).then(
+        (identity) =>
+          report({ event: 'transcribed', jobId: job.id, roomName: ctx.room.name, identity }),
+        (error: unknown) => report({ event: 'error', jobId: job.id, message: String(error) }),
+      );
       // Stay in the room until it closes (the test deletes it) or the worker stops.
       await new Promise<void>((resolve) => {
         ctx.room.once(RoomEvent.Disconnected, () => resolve());
