@@ -20,7 +20,7 @@ import {
   screenshot,
   uniqueName,
 } from './support/browser.ts';
-import { inviteMember } from './support/sign-in.ts';
+import { cookieHeader, inviteMember, trpcPost } from './support/sign-in.ts';
 
 let browser: Browser;
 let worker: TestWorker;
@@ -275,6 +275,37 @@ describe('calls in the dashboard', () => {
       await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
     } finally {
       await context.close();
+    }
+  });
+
+  test('a call of another workspace is not found there, and not listed', async () => {
+    const { baseUrl, owner } = e2eContext();
+    // A member of the e2e workspace who also owns a workspace of their own, and works in that one.
+    const member = await inviteMember(baseUrl, owner, 'member');
+    const elsewhere = await trpcPost<{ id: string }>(
+      baseUrl,
+      'workspaces.create',
+      { name: uniqueName('Elsewhere') },
+      cookieHeader(member.cookie),
+    );
+    const agent = await api.agents.create.mutate({ name: uniqueName('Not yours') });
+    const theirs = await api.session.start.mutate({ agentId: agent.id });
+    expect(theirs.sessionId).toMatch(/^[0-9a-f]{24}$/);
+    const { context, page } = await openPage(browser, undefined, { session: member.cookie });
+    try {
+      await page.addInitScript(
+        (id) => window.localStorage.setItem('switchboard.workspace', id),
+        elsewhere.id,
+      );
+      await page.goto(`/calls/${theirs.sessionId}`);
+      await page.getByRole('heading', { name: 'Call not found' }).waitFor();
+      await page.goto('/calls');
+      await page.getByRole('heading', { name: 'No calls yet' }).waitFor();
+    } finally {
+      await context.close();
+      await rooms()
+        .deleteRoom(theirs.roomName)
+        .catch(() => undefined);
     }
   });
 
