@@ -155,6 +155,12 @@ describe('calls in the dashboard', () => {
       const greeting = diff.getByRole('row').filter({ hasText: /^greeting/ });
       expect(await greeting.textContent()).toMatch(/added.*\(not set\).*"A new greeting"/);
       expect(await diff.getByRole('row').filter({ hasText: 'instructions' }).count()).toBe(0);
+      // What the call got from the defaults (the agent never set stt) is listed apart, folded.
+      expect(await diff.getByRole('row').filter({ hasText: /^stt/ }).count()).toBe(0);
+      await diff.getByText(/values the call got from the defaults/).click();
+      const stt = diff.getByRole('row').filter({ hasText: /^stt/ });
+      await stt.getByText('default', { exact: true }).waitFor();
+      expect(await stt.textContent()).toContain('"deepgram"');
       await screenshot(page, 'desktop-call-detail-diff', { fullPage: true });
 
       // At phone width the call page fits.
@@ -162,7 +168,7 @@ describe('calls in the dashboard', () => {
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'phone-call-detail');
-      await diff.scrollIntoViewIfNeeded();
+      await model.scrollIntoViewIfNeeded();
       await screenshot(page, 'phone-call-detail-diff');
     } finally {
       await context.close();

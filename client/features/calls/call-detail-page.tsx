@@ -17,6 +17,7 @@ import {
   startedByParts,
 } from './call-labels.ts';
 import { AgentCell, CallStatusPill, LIVE_POLL_MS, useAgentNames } from './call-parts.tsx';
+import { isResolverDefault } from './default-entries.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
@@ -390,41 +391,73 @@ function AgentDiff({ agentId, config }: { agentId: string; config: Record<string
       </p>
     );
   }
-  const diff = diffConfigs(config, agent.data.config);
+  const all = diffConfigs(config, agent.data.config);
+  const changes = all.filter((entry) => !isResolverDefault(entry));
+  const defaults = all.filter(isResolverDefault);
   return (
     <div role="region" aria-label="Differences from the agent now">
       <p className="muted card__lead">
         What ran, compared with the config {agent.data.name} has saved now (version{' '}
-        {agent.data.version}, updated {timeAgo(agent.data.updatedAt)}). The call’s config is
-        resolved, so defaults the agent leaves out show as removed.
+        {agent.data.version}, updated {timeAgo(agent.data.updatedAt)}), path by path.
       </p>
-      {diff.length === 0 ? (
-        <p className="callout callout--info">Same config: the agent has not changed since.</p>
+      {changes.length === 0 ? (
+        <p className="callout callout--info">
+          Same config: the agent has not changed in what it sets since this call.
+        </p>
       ) : (
-        <div className="diff diff--inline">
-          <table className="diff__table" role="table">
-            <caption className="visually-hidden">Differences, path by path</caption>
-            <thead className="diff__head">
-              <tr role="row">
-                <th scope="col" role="columnheader">
-                  Path
-                </th>
-                <th scope="col" role="columnheader">
-                  In the call
-                </th>
-                <th scope="col" role="columnheader">
-                  In the agent now
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.map((entry) => (
-                <DiffRow key={entry.path} entry={entry} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DiffTable entries={changes} caption="Differences, path by path" />
       )}
+      {defaults.length > 0 && (
+        <details className="diff-defaults">
+          <summary>
+            {defaults.length === 1
+              ? '1 value the call got from the defaults'
+              : `${defaults.length} values the call got from the defaults`}
+          </summary>
+          <p className="muted card__lead">
+            A call’s config is resolved: what the agent leaves out is filled in with Switchboard’s
+            defaults, which the saved agent does not hold.
+          </p>
+          <DiffTable entries={defaults} caption="Values filled in by the defaults" fromDefaults />
+        </details>
+      )}
+    </div>
+  );
+}
+
+function DiffTable({
+  entries,
+  caption,
+  fromDefaults = false,
+}: {
+  entries: ConfigDiffEntry[];
+  caption: string;
+  /** Entries of the resolver's filling-in: badged "default", not "removed". */
+  fromDefaults?: boolean;
+}) {
+  return (
+    <div className="diff diff--inline">
+      <table className="diff__table" role="table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead className="diff__head">
+          <tr role="row">
+            <th scope="col" role="columnheader">
+              Path
+            </th>
+            <th scope="col" role="columnheader">
+              In the call
+            </th>
+            <th scope="col" role="columnheader">
+              In the agent now
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <DiffRow key={entry.path} entry={entry} fromDefaults={fromDefaults} />
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -435,14 +468,18 @@ const DIFF_KIND_LABELS: Record<ConfigDiffEntry['kind'], string> = {
   changed: 'changed',
 };
 
-function DiffRow({ entry }: { entry: ConfigDiffEntry }) {
+function DiffRow({ entry, fromDefaults }: { entry: ConfigDiffEntry; fromDefaults: boolean }) {
   return (
     <tr role="row" className={`diff__row diff__row--${entry.kind}`}>
       <th scope="row" role="rowheader" className="diff__path">
         <code>{entry.path || '(whole config)'}</code>{' '}
-        <span className={`badge diff__kind diff__kind--${entry.kind}`}>
-          {DIFF_KIND_LABELS[entry.kind]}
-        </span>
+        {fromDefaults ? (
+          <span className="badge diff__kind">default</span>
+        ) : (
+          <span className={`badge diff__kind diff__kind--${entry.kind}`}>
+            {DIFF_KIND_LABELS[entry.kind]}
+          </span>
+        )}
       </th>
       <td role="cell" className="diff__theirs" data-label="In the call">
         <pre>{entry.kind === 'added' ? '(not set)' : show(entry.before)}</pre>
