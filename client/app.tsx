@@ -28,6 +28,13 @@ const loadPhoneNumbersPage = () => import('./features/phone-numbers/phone-number
 const PhoneNumbersPage = lazy(() =>
   loadPhoneNumbersPage().then((module) => ({ default: module.PhoneNumbersPage })),
 );
+// Call history: their own chunks (with the phone-number formatting and the agent picker).
+const loadCallsPage = () => import('./features/calls/calls-page.tsx');
+const CallsPage = lazy(() => loadCallsPage().then((module) => ({ default: module.CallsPage })));
+const loadCallDetailPage = () => import('./features/calls/call-detail-page.tsx');
+const CallDetailPage = lazy(() =>
+  loadCallDetailPage().then((module) => ({ default: module.CallDetailPage })),
+);
 
 // Signed-out pages (sign-in, first start, invitations) and the settings pages: their own chunks.
 const loadAuthPages = () => import('./features/auth/auth-pages.tsx');
@@ -89,6 +96,7 @@ function AppLayout() {
 /** The signed-in frame: top bar (links the role may use, the account menu), the page. */
 function AppFrame({ workspaceId }: { workspaceId: string }) {
   const main = useFocusOnNavigation();
+  const canReadCalls = useCan('sessions:read');
   const canAdminMembers = useCan('members:admin');
   const canAdminKeys = useCan('keys:admin');
   return (
@@ -119,6 +127,18 @@ function AppFrame({ workspaceId }: { workspaceId: string }) {
                   Phone numbers
                 </NavLink>
               </li>
+              {canReadCalls && (
+                <li>
+                  <NavLink
+                    to="/calls"
+                    className="topbar__link"
+                    onPointerEnter={() => void loadCallsPage()}
+                    onFocus={() => void loadCallsPage()}
+                  >
+                    Calls
+                  </NavLink>
+                </li>
+              )}
               {canAdminMembers && (
                 <li>
                   <NavLink
@@ -226,6 +246,8 @@ export function App() {
           <Route path="agents/new" element={<AgentCreatePage />} />
           <Route path="agents/:agentId" element={<AgentPage />} />
           <Route path="phone-numbers" element={<PhoneNumbersPage />} />
+          <Route path="calls" element={<CallsPage />} />
+          <Route path="calls/:sessionId" element={<CallDetailPage />} />
           <Route path="settings/members" element={<MembersPage />} />
           <Route path="settings/keys" element={<KeysPage />} />
           <Route path="api-reference" element={<ApiReferencePage />} />

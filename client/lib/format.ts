@@ -27,3 +27,19 @@ export function timeAgo(iso: string, now = Date.now()): string {
 export function formatDateTime(iso: string): string {
   return absolute.format(new Date(iso));
 }
+
+/** A call's length: "45 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/** "14:05:09": for events of one call, whose day the page already says. */
+export function formatTimeOfDay(iso: string): string {
+  return timeOfDay.format(new Date(iso));
+}

@@ -5,6 +5,7 @@ import { formatDateTime, timeAgo } from '../../lib/format.ts';
 import { errorCode, trpc } from '../../lib/trpc.ts';
 import { useCan } from '../account/account-context.ts';
 import { NoAccess } from '../account/no-access.tsx';
+import { RecentCalls } from '../calls/recent-calls.tsx';
 import { TalkPanel } from '../session/talk-panel.tsx';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { AgentEditor } from './agent-editor.tsx';
@@ -93,6 +94,7 @@ function AgentDetail({ agent }: { agent: Agent }) {
       <div className="agent-layout">
         <aside className="agent-layout__aside" aria-label="Talk to this agent">
           <TalkPanel key={agent.id} agent={agent} />
+          <RecentCalls key={`calls-${agent.id}`} agentId={agent.id} />
         </aside>
         <div className="agent-layout__main">
           <AgentEditor key={agent.id} agent={agent} readOnly={!canWrite} />

@@ -13,7 +13,12 @@ import {
   type RemoteTrack,
 } from 'livekit-client';
 import { useEffect, useRef, useState } from 'react';
-import type { RouterOutputs } from '../../lib/trpc.ts';
+import { Link } from 'react-router';
+import { describeApiError } from '../../lib/api-error.ts';
+import { formatDuration } from '../../lib/format.ts';
+import { trpc, type RouterOutputs } from '../../lib/trpc.ts';
+import { useCan } from '../account/account-context.ts';
+import { CALL_ENDED_REASON_LABELS } from '../calls/call-labels.ts';
 import {
   AGENT_JOIN_TIMEOUT_MS,
   connectProblemMessage,
@@ -22,6 +27,7 @@ import {
   micProblemOf,
   type MicProblem,
 } from './call-errors.ts';
+import { listenToTranscription, upsertSegment, type LiveSegment } from './live-transcript.ts';
 
 // This module (and livekit-client with it) loads only when a call starts: see talk-panel.tsx.
 
@@ -52,6 +58,8 @@ interface CallState {
   micLevel: number;
   connectedAt: number | null;
   ended: boolean;
+  /** What the agent publishes on `lk.transcription`, in the order segments began. */
+  transcript: LiveSegment[];
 }
 
 const INITIAL: CallState = {
@@ -66,6 +74,7 @@ const INITIAL: CallState = {
   micLevel: 0,
   connectedAt: null,
   ended: false,
+  transcript: [],
 };
 
 /** An agent participant: LiveKit's kind, or the `agent-` identity prefix older workers use. */
@@ -164,6 +173,10 @@ function useCall(session: StartedSession) {
       .on(RoomEvent.Disconnected, () =>
         update({ ended: true, agent: null, agentLevel: 0, micLevel: 0 }),
       );
+
+    listenToTranscription(room, (segment) =>
+      update((current) => ({ transcript: upsertSegment(current.transcript, segment) })),
+    );
 
     const levels = window.setInterval(() => {
       const agentLevel = agentAnalyser ? round(agentAnalyser.calculateVolume()) : 0;
@@ -307,7 +320,7 @@ export function CallView({ session, agentLabel, onClose }: CallViewProps) {
         </div>
       ) : state.ended ? (
         <div className="call__ended">
-          <p>The call has ended.</p>
+          <CallOutcome sessionId={session.sessionId} />
           <button type="button" className="button button--primary" onClick={onClose}>
             Done
           </button>
@@ -378,6 +391,8 @@ export function CallView({ session, agentLabel, onClose }: CallViewProps) {
         </>
       )}
 
+      {!state.failure && <LiveTranscript segments={state.transcript} agentLabel={agentLabel} />}
+
       <dl className="call__details">
         <div>
           <dt>Room</dt>
@@ -399,6 +414,86 @@ export function CallView({ session, agentLabel, onClose }: CallViewProps) {
       {/* The agent's voice plays through audio elements LiveKit creates. */}
       <div ref={audioHost} hidden />
     </section>
+  );
+}
+
+/** What was said so far, as the agent publishes it (interim text greyed until final). */
+function LiveTranscript({ segments, agentLabel }: { segments: LiveSegment[]; agentLabel: string }) {
+  const list = useRef<HTMLOListElement>(null);
+  const count = segments.length;
+  const last = segments[count - 1]?.text;
+  // The newest words stay in view inside the list (never by scrolling the page).
+  useEffect(() => {
+    const element = list.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [count, last]);
+  return (
+    <section className="live-transcript" aria-label="Live transcript">
+      <h3 className="live-transcript__title">Transcript</h3>
+      {segments.length === 0 ? (
+        <p className="muted live-transcript__empty">
+          What is said appears here, if the agent publishes transcriptions.
+        </p>
+      ) : (
+        <ol className="live-transcript__list" role="log" aria-live="polite" ref={list}>
+          {segments.map((segment) => (
+            <li
+              key={segment.id}
+              className={`live-transcript__segment live-transcript__segment--${segment.role}${segment.final ? '' : ' live-transcript__segment--interim'}`}
+            >
+              <span className="live-transcript__who">
+                {segment.role === 'agent' ? agentLabel : 'You'}
+              </span>
+              <span className="live-transcript__text">{segment.text}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+/** Ended calls wait this often for the server to record why (LiveKit closes the room first). */
+const OUTCOME_POLL_MS = 2000;
+
+/**
+ * Why the call ended, from the call history (`sessions.get`): LiveKit closes the room a little
+ * after the last person leaves, and the server records the end from its webhook.
+ */
+function CallOutcome({ sessionId }: { sessionId: string | null }) {
+  const canRead = useCan('sessions:read');
+  const enabled = canRead && sessionId !== null;
+  const call = trpc.sessions.get.useQuery(
+    { sessionId: sessionId ?? '' },
+    {
+      enabled,
+      refetchInterval: (query) => (query.state.data?.status === 'ended' ? false : OUTCOME_POLL_MS),
+    },
+  );
+  const data = call.data;
+  return (
+    <div className="call__outcome">
+      <p>The call has ended.</p>
+      {enabled && (
+        <p className="call__outcome-detail" role="status" aria-live="polite">
+          {data?.status === 'ended' ? (
+            <>
+              {data.endedReason ? CALL_ENDED_REASON_LABELS[data.endedReason] : 'Ended'}
+              {data.durationSeconds !== null && ` · ${formatDuration(data.durationSeconds)}`}
+              {' · '}
+              <Link to={`/calls/${data.id}`}>Call details</Link>
+            </>
+          ) : call.isError ? (
+            <>Could not read the call record: {describeApiError(call.error)}</>
+          ) : (
+            <>
+              Recording the end of the call…{' '}
+              {sessionId && <Link to={`/calls/${sessionId}`}>Call details</Link>}
+            </>
+          )}
+        </p>
+      )}
+    </div>
   );
 }
 

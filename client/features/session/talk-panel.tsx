@@ -27,6 +27,7 @@ const CallView = lazy(() => loadCallView().then((module) => ({ default: module.C
 export function TalkPanel({ agent }: { agent: Agent }) {
   const info = trpc.system.info.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
   const start = trpc.session.start.useMutation();
+  const utils = trpc.useUtils();
   const [session, setSession] = useState<StartedSession | null>(null);
   const [fields, setFields] = useState<OverrideFields>(EMPTY_OVERRIDES);
   const [fieldError, setFieldError] = useState<OverrideProblem | null>(null);
@@ -44,7 +45,11 @@ export function TalkPanel({ agent }: { agent: Agent }) {
     start.mutate(
       { agentId: agent.id, ...(built.overrides && { agentConfig: built.overrides }) },
       {
-        onSuccess: setSession,
+        onSuccess: (started) => {
+          setSession(started);
+          // The new call shows in the agent's recent calls (and Calls) at once.
+          void utils.sessions.list.invalidate();
+        },
         // The server's problem with an override goes beside that override, like the browser's.
         onError: (error) => setFieldError(serverOverrideProblem(apiErrorInfo(error))),
       },

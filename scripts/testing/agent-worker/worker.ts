@@ -5,6 +5,8 @@
 //   {"event":"job","jobId":…,"roomName":…,"agentName":…,"metadata":"<the job metadata>"}
 //   {"event":"connected","jobId":…,"roomName":…,"identity":…}   after it joined the room
 //   {"event":"reported","jobId":…,"roomName":…,"status":200}    its call report was posted (report.ts)
+//   {"event":"transcribed","jobId":…,"roomName":…,"identity":<the caller>}  after it published
+//     its transcription segments (transcription.ts) to the first caller
 //
 // Run: node --import tsx scripts/testing/agent-worker/worker.ts   (env: LIVEKIT_URL, LIVEKIT_API_KEY,
 // LIVEKIT_API_SECRET, AGENT_NAME, WORKER_REPORT_FILE). Each job runs in a child process that
@@ -21,9 +23,10 @@ import {
 } from '@livekit/agents';
 import { RoomEvent } from '@livekit/rtc-node';
 import { reportCallAtShutdown } from './report.ts';
+import { publishTestTranscription } from './transcription.ts';
 
 export interface WorkerReport {
-  event: 'registered' | 'job' | 'connected' | 'reported' | 'error' | 'refused';
+  event: 'registered' | 'job' | 'connected' | 'transcribed' | 'reported' | 'error' | 'refused';
   at: number;
   workerId?: string;
   jobId?: string;
@@ -63,6 +66,11 @@ export default defineAgent({
         roomName: ctx.room.name,
         identity: ctx.room.localParticipant?.identity,
       });
+      void publishTestTranscription(ctx).then(
+        (identity) =>
+          report({ event: 'transcribed', jobId: job.id, roomName: ctx.room.name, identity }),
+        (error: unknown) => report({ event: 'error', jobId: job.id, message: String(error) }),
+      );
       // Stay in the room until it closes (the test deletes it) or the worker stops.
       await new Promise<void>((resolve) => {
         ctx.room.once(RoomEvent.Disconnected, () => resolve());
