@@ -315,7 +315,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           );
         }
         // Call history names the dispatch serving the call (a re-dispatch replaces it).
-        const call = existed ? null : (session as RecordedCall | null)?.id;
+        const call = existed ? null : session?.id;
         const dispatch = result.dispatches.find((d) => sameJob(d, jobMetadata));
         if (call && dispatch)
           await deps.callSessions.saveDispatchId(workspaceId, call, dispatch.id);
