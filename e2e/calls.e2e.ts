@@ -135,7 +135,14 @@ describe('calls in the dashboard', () => {
       expect(await page.getByLabel('Config that ran').textContent()).toContain(
         'You answer calls for the call history test.',
       );
-      await page.getByText(/No transcript reported/).waitFor();
+      // The worker reports its transcript once its room has closed; the page shows it when loaded
+      // after that report (it stops refreshing once the call has ended).
+      await worker.waitFor(
+        (report) => report.event === 'reported' && report.roomName === roomName,
+        ROOM_CLOSE_TIMEOUT_MS,
+      );
+      await page.reload();
+      await page.getByText('Hi, this is the test participant.').waitFor();
       await screenshot(page, 'desktop-call-detail', { fullPage: true });
 
       // Edit the agent, then compare what ran with it, path by path.
