@@ -17,6 +17,7 @@ import type { AppRouter } from '../routers/_app.ts';
 import { invalidInput } from '../errors.ts';
 import { toTRPCError, type RestRouteMeta } from '../trpc.ts';
 import { hasBearerKey, type RequestGuard } from './request-guard.ts';
+import { readBody } from './read-body.ts';
 
 /**
  * The REST face: every procedure with `.meta({ openapi })` (server/routers/*.router.ts) served as
@@ -524,27 +525,5 @@ function sendMethodNotAllowed(res: ServerResponse, allowed: string[]): void {
     httpStatus: 405,
     message: `Use ${allowed.join(' or ')} here`,
     details: null,
-  });
-}
-
-/** The whole body as UTF-8, or undefined once it grows past `limit` (the rest is not kept). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', reject);
   });
 }

@@ -18,6 +18,7 @@ import {
 import { API_HEADERS, documentHeaders } from './security-headers.ts';
 import { createRestHandler, REST_PREFIX, restErrorBody } from './rest.ts';
 import { createStaticHandler } from './static.ts';
+import { readBody } from './read-body.ts';
 
 export const TRPC_PREFIX = '/trpc/';
 /** Sign-in, sessions (better-auth) and the development sign-in. */
@@ -582,28 +583,6 @@ function rejectTooLarge(
   req.on('data', onData);
   req.once('end', close);
   req.once('error', close);
-}
-
-/** The whole body as UTF-8, or undefined once it grows past `limit` (the rest is not kept). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', reject);
-  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
