@@ -15,6 +15,9 @@ import type { RoomStore } from './ports/room-store.port.ts';
 import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
+import { createAgentVersionService } from './services/agent-version.service.ts';
+import { createMemoryAgentVersionStore } from './adapters/memory/agent-version-store.memory.ts';
+import type { AgentVersionStore } from './ports/agent-version-store.port.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
 import {
   createCallHistoryService,
@@ -43,6 +46,8 @@ export interface ServiceWiring {
   rooms: LiveKitRooms;
   /** Which workspace each room `session.start` made belongs to (beside the agents). */
   roomStore: RoomStore;
+  /** Agents' published versions (beside the agents); none: in memory (tests). */
+  agentVersionStore?: AgentVersionStore;
   /** Call history (beside the agents). */
   callSessionStore: CallSessionStore;
   /** Leases shared by the server instances (beside the agents); none: this process alone. */
@@ -91,6 +96,14 @@ export function createServices(wiring: ServiceWiring): Services {
   const agents = createAgentService({
     store: wiring.agentStore,
     references: createRouteReferences(wiring.routeStore),
+    afterCreate: (workspaceId, agent, author) =>
+      agentVersions.publishFirst(workspaceId, agent, author),
+    ...logger,
+  });
+  const agentVersions = createAgentVersionService({
+    versions: wiring.agentVersionStore ?? createMemoryAgentVersionStore(),
+    agents,
+    ...now,
     ...logger,
   });
   const workspaces = createWorkspaceService({
@@ -110,6 +123,7 @@ export function createServices(wiring: ServiceWiring): Services {
   return {
     accounts: wiring.accounts,
     agents,
+    agentVersions,
     calls: createCallHistoryService({
       store: wiring.callSessionStore,
       reports: wiring.callReportStore,

@@ -5,6 +5,7 @@ import { toTRPCError } from './trpc.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentService } from './services/agent.service.ts';
+import type { AgentVersionService } from './services/agent-version.service.ts';
 import type { ApiKeyService } from './services/api-key.service.ts';
 import type { CallHistoryService } from './services/call-history.service.ts';
 import type { CallReportService } from './services/call-report.service.ts';
@@ -18,6 +19,8 @@ import type { TelephonyService } from './services/telephony.service.ts';
 export interface Services {
   accounts: Accounts;
   agents: AgentService;
+  /** Agents' drafts, published versions, diffs and restores. */
+  agentVersions: AgentVersionService;
   /** Call history: `sessions.*` and LiveKit's webhooks. */
   calls: CallHistoryService;
   /** Agent workers' call reports (`POST /api/sessions/:id/report`). */

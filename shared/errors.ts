@@ -121,7 +121,8 @@ export type ApiErrorDetails =
         | 'invitation'
         | 'key'
         | 'room'
-        | 'session';
+        | 'session'
+        | 'agent-version';
       id: string;
     }
   /** A body or document over its limit. */

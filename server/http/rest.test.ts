@@ -125,6 +125,42 @@ describe('agents over REST', () => {
     });
   });
 
+  test('versions: publish, list, read one by number in the path, diff, restore', async () => {
+    const { call } = await start();
+    const agent = (
+      await call('POST', '/agents', { body: buildAgentInput({ config: { instructions: 'One.' } }) })
+    ).json() as Agent;
+    await call('PATCH', `/agents/${agent.id}`, { body: { config: { instructions: 'Two.' } } });
+    const published = await call('POST', `/agents/${agent.id}/publish`, {
+      body: { expectedVersion: 2, note: 'shorter' },
+    });
+    expect(published.status, published.text).toBe(200);
+    expect(published.json()).toMatchObject({ status: 'published', version: { version: 2 } });
+
+    const listed = await call('GET', `/agents/${agent.id}/versions?limit=1`);
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json()).toMatchObject({ items: [{ version: 2, note: 'shorter' }] });
+    const first = await call('GET', `/agents/${agent.id}/versions/1`);
+    expect(first.status, first.text).toBe(200);
+    expect(first.json()).toMatchObject({ version: 1, config: { instructions: 'One.' } });
+    expect((await call('GET', `/agents/${agent.id}/versions/9`)).status).toBe(404);
+    expect((await call('GET', `/agents/${agent.id}/versions/x`)).status).toBe(400);
+
+    const diff = await call('POST', `/agents/${agent.id}/diff`, { body: { from: 1, to: 2 } });
+    expect(diff.status, diff.text).toBe(200);
+    expect(diff.json()).toMatchObject({
+      changes: [{ kind: 'changed', path: 'instructions', before: 'One.', after: 'Two.' }],
+    });
+    const restored = await call('POST', `/agents/${agent.id}/restore`, {
+      body: { version: 1, publish: true },
+    });
+    expect(restored.status, restored.text).toBe(200);
+    expect(restored.json()).toMatchObject({
+      agent: { config: { instructions: 'One.' } },
+      published: { status: 'published', version: { version: 3, restoredFrom: 1 } },
+    });
+  });
+
   test('invalid input is 400 with each issue’s path; a query string is read as its types', async () => {
     const { call } = await start();
     const bad = await call('POST', '/agents', {
@@ -553,6 +589,11 @@ describe('GET /api/v1/openapi.json', () => {
         'PATCH /agents/{agentId}',
         'DELETE /agents/{agentId}',
         'POST /agents/{agentId}/connection-details',
+        'POST /agents/{agentId}/publish',
+        'GET /agents/{agentId}/versions',
+        'GET /agents/{agentId}/versions/{version}',
+        'POST /agents/{agentId}/diff',
+        'POST /agents/{agentId}/restore',
         'POST /session',
         'GET /sessions',
         'GET /sessions/{sessionId}',

@@ -185,7 +185,10 @@ export function createRestHandler(options: RestHandlerOptions) {
         input = queryInput(url.searchParams, route.inputShape);
       }
       for (const [name, value] of Object.entries(found.params)) {
-        input[name] = decodePathSegment(name, value);
+        // A numeric path parameter (`/versions/{version}`) is a number, as in a query string.
+        const decoded = decodePathSegment(name, value);
+        const numeric = fieldType(route.inputShape?.[name]) === 'number' && /^\d{1,9}$/.test(decoded);
+        input[name] = numeric ? Number(decoded) : decoded;
       }
       if (route.procedurePath === IF_MATCH_PROCEDURE) {
         ifMatch = applyIfMatch(req.headers['if-match'], input);

@@ -6,6 +6,7 @@ import type {
   AgentListQuery,
   AgentUpdateData,
 } from '../../shared/agent.schema.ts';
+import type { VersionAuthor } from '../../shared/agent-version.schema.ts';
 import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentReferences } from '../ports/agent-references.port.ts';
@@ -27,7 +28,8 @@ export type AgentChangeListener = (change: AgentChange) => void | Promise<void>;
 export interface AgentService {
   list(workspaceId: string, input: AgentListQuery): Promise<AgentList>;
   get(workspaceId: string, agentId: string): Promise<Agent>;
-  create(workspaceId: string, input: AgentCreateData): Promise<Agent>;
+  /** Creates the agent; `author` is who its version 1 is published by (see `afterCreate`). */
+  create(workspaceId: string, input: AgentCreateData, author?: VersionAuthor): Promise<Agent>;
   update(workspaceId: string, input: AgentUpdateData): Promise<Agent>;
   delete(workspaceId: string, agentId: string): Promise<AgentDeleted>;
   /** The stored record (Dates, not strings), for other services such as the config resolver. */
@@ -49,12 +51,18 @@ export function createAgentService({
   store,
   now = () => new Date(),
   references,
+  afterCreate,
   logger,
 }: {
   store: AgentStore;
   now?: () => Date;
   /** What else points at agents: deleting an agent something still uses is a CONFLICT. */
   references?: AgentReferences;
+  /**
+   * Runs after an agent is stored (publishing its version 1). A failure is logged, not thrown: the
+   * agent exists, and an agent without versions gets version 1 the first time one is read.
+   */
+  afterCreate?: (workspaceId: string, agent: AgentRecord, author?: VersionAuthor) => Promise<void>;
   logger?: Logger;
 }): AgentService {
   const listeners = new Set<AgentChangeListener>();
@@ -106,11 +114,14 @@ export function createAgentService({
       return () => listeners.delete(listener);
     },
 
-    async create(workspaceId, input) {
+    async create(workspaceId, input, author) {
       const record = await store.create(workspaceId, {
         name: input.name,
         description: input.description ?? '',
         config: input.config ?? {},
+      });
+      await afterCreate?.(workspaceId, record, author).catch((error: unknown) => {
+        logger?.error('publishing a new agent\'s version 1 failed', { agentId: record.id, error });
       });
       return toAgent(record);
     },

@@ -1,3 +1,5 @@
+import type { AgentVersionStore } from '../ports/agent-version-store.port.ts';
+import { createMemoryAgentVersionStore } from '../adapters/memory/agent-version-store.memory.ts';
 import type { RedispatchPolicy } from '../services/call-history.service.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryApiKeyStore } from '../adapters/memory/api-key-store.memory.ts';
@@ -44,6 +46,8 @@ export const DEFAULT_TEST_SESSION_LIMITS: SessionLimits = {
 
 export interface BuildServicesOptions {
   store?: AgentStore;
+  /** Agents' published versions; in memory unless given. */
+  agentVersionStore?: AgentVersionStore;
   storage?: StorageKind;
   /** LiveKit for session.start; unconfigured unless given (createMemoryLiveKitRooms for a fake). */
   rooms?: LiveKitRooms;
@@ -86,6 +90,7 @@ export interface BuildServicesOptions {
 export function buildServices(options: BuildServicesOptions = {}): Services {
   return createServices({
     agentStore: options.store ?? createMemoryAgentStore(),
+    agentVersionStore: options.agentVersionStore ?? createMemoryAgentVersionStore(),
     routeStore: options.routes ?? createMemoryDidRouteStore(),
     workspaceStore: options.workspaceStore ?? createMemoryWorkspaceStore(),
     keyStore: options.keyStore ?? createMemoryApiKeyStore(),

@@ -1,0 +1,270 @@
+import { describe, expect, test } from 'vitest';
+import type { ApiErrorDetails } from '../../shared/errors.ts';
+import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
+import { createMemoryAgentVersionStore } from '../adapters/memory/agent-version-store.memory.ts';
+import {
+  buildAgentInput,
+  buildCaller,
+  buildIdentity,
+  WORKSPACE_A,
+  WORKSPACE_B,
+} from '../testing/builders.ts';
+import { trpcError } from '../testing/trpc-error.ts';
+
+const detailsOf = (error: unknown) => (error as { details?: ApiErrorDetails | null }).details;
+
+/** An agent of workspace A, created by its owner, and callers to act on it. */
+async function agentWithVersions() {
+  const built = buildCaller();
+  const owner = built.as(buildIdentity(WORKSPACE_A, 'owner'));
+  const agent = await owner.agents.create(
+    buildAgentInput({ config: { instructions: 'One.', llm: { provider: 'openai' } } }),
+  );
+  return { ...built, owner, agent };
+}
+
+describe('draft and published versions', () => {
+  test('a new agent is published as version 1 by whoever created it', async () => {
+    const { owner, agent } = await agentWithVersions();
+    const { items, nextCursor } = await owner.agents.versions({ agentId: agent.id });
+    expect(nextCursor).toBeNull();
+    expect(items).toEqual([
+      expect.objectContaining({
+        agentId: agent.id,
+        version: 1,
+        parentVersion: null,
+        restoredFrom: null,
+        note: null,
+        publishedBy: { kind: 'user', id: `owner-of-${WORKSPACE_A}` },
+      }),
+    ]);
+    expect(items[0]?.configHash).toMatch(/^[0-9a-f]{64}$/);
+    const first = await owner.agents.version({ agentId: agent.id, version: 1 });
+    expect(first.config).toEqual(agent.config);
+  });
+
+  test('editing changes the draft only; publish makes v2 from it, and a second publish makes nothing', async () => {
+    const { owner, agent } = await agentWithVersions();
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(1);
+
+    const published = await owner.agents.publish({
+      agentId: agent.id,
+      expectedVersion: 2,
+      note: '  shorter  ',
+    });
+    expect(published).toMatchObject({
+      status: 'published',
+      version: { version: 2, parentVersion: 1, note: 'shorter' },
+    });
+    const again = await owner.agents.publish({ agentId: agent.id });
+    expect(again).toMatchObject({ status: 'unchanged', version: { version: 2 } });
+    expect(
+      (await owner.agents.versions({ agentId: agent.id })).items.map((v) => v.version),
+    ).toEqual([2, 1]);
+    // Version 1 is what it was: nothing rewrote it.
+    expect((await owner.agents.version({ agentId: agent.id, version: 1 })).config).toEqual(
+      agent.config,
+    );
+  });
+
+  test('a publish of a draft changed since it was reviewed is a CONFLICT and stores nothing', async () => {
+    const { owner, agent } = await agentWithVersions();
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    const error = await trpcError(() =>
+      owner.agents.publish({ agentId: agent.id, expectedVersion: 1 }),
+    );
+    expect(error.code).toBe('CONFLICT');
+    expect(detailsOf(error)).toMatchObject({
+      reason: 'version-conflict',
+      expectedVersion: 1,
+      currentVersion: 2,
+    });
+    expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(1);
+  });
+
+  test('versions are paged newest first with an opaque cursor; a forged cursor is BAD_REQUEST', async () => {
+    const { owner, agent } = await agentWithVersions();
+    for (const text of ['Two.', 'Three.', 'Four.']) {
+      await owner.agents.update({ agentId: agent.id, config: { instructions: text } });
+      await owner.agents.publish({ agentId: agent.id });
+    }
+    const first = await owner.agents.versions({ agentId: agent.id, limit: 3 });
+    expect(first.items.map((v) => v.version)).toEqual([4, 3, 2]);
+    expect(first.items[0]).not.toHaveProperty('config');
+    const second = await owner.agents.versions({
+      agentId: agent.id,
+      limit: 3,
+      cursor: first.nextCursor,
+    });
+    expect(second).toMatchObject({ items: [{ version: 1 }], nextCursor: null });
+    const error = await trpcError(() =>
+      owner.agents.versions({ agentId: agent.id, cursor: 'bm9wZQ' }),
+    );
+    expect(error.code).toBe('BAD_REQUEST');
+  });
+
+  test('a version that does not exist is NOT_FOUND naming it', async () => {
+    const { owner, agent } = await agentWithVersions();
+    const error = await trpcError(() => owner.agents.version({ agentId: agent.id, version: 7 }));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(detailsOf(error)).toEqual({
+      reason: 'not-found',
+      resource: 'agent-version',
+      id: `${agent.id}:v7`,
+    });
+  });
+});
+
+describe('diff', () => {
+  test('path by path between versions, the draft and the published version', async () => {
+    const { owner, agent } = await agentWithVersions();
+    await owner.agents.update({
+      agentId: agent.id,
+      config: { instructions: 'Two.', tts: { provider: 'cartesia' } },
+    });
+    const draft = await owner.agents.diff({ agentId: agent.id, from: 'published', to: 'draft' });
+    expect(draft.from).toMatchObject({ version: 1, draft: false });
+    expect(draft.to).toMatchObject({ version: null, draft: true });
+    expect(draft.changes).toEqual([
+      { kind: 'changed', path: 'instructions', before: 'One.', after: 'Two.' },
+      { kind: 'removed', path: 'llm', before: { provider: 'openai' } },
+      { kind: 'added', path: 'tts', after: { provider: 'cartesia' } },
+    ]);
+    await owner.agents.publish({ agentId: agent.id });
+    expect(
+      (await owner.agents.diff({ agentId: agent.id, from: 'published', to: 'draft' })).changes,
+    ).toEqual([]);
+    const between = await owner.agents.diff({ agentId: agent.id, from: 2, to: 1 });
+    expect(between.changes.map((change) => `${change.kind} ${change.path}`)).toEqual([
+      'changed instructions',
+      'added llm',
+      'removed tts',
+    ]);
+  });
+});
+
+describe('restore', () => {
+  test('copies an old version into the draft; with publish, a new version records where it came from', async () => {
+    const { owner, agent } = await agentWithVersions();
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    await owner.agents.publish({ agentId: agent.id });
+
+    const draftOnly = await owner.agents.restore({ agentId: agent.id, version: 1 });
+    expect(draftOnly.published).toBeNull();
+    expect(draftOnly.agent).toMatchObject({ version: 3, config: agent.config });
+    expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(2);
+
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Three.' } });
+    const published = await owner.agents.restore({
+      agentId: agent.id,
+      version: 1,
+      publish: true,
+      note: 'back to the first',
+    });
+    expect(published.published).toMatchObject({
+      status: 'published',
+      version: { version: 3, parentVersion: 2, restoredFrom: 1, note: 'back to the first' },
+    });
+    expect((await owner.agents.version({ agentId: agent.id, version: 3 })).config).toEqual(
+      agent.config,
+    );
+  });
+
+  test('a restore over a draft changed since it was loaded is a CONFLICT and changes nothing', async () => {
+    const { owner, agent } = await agentWithVersions();
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    const error = await trpcError(() =>
+      owner.agents.restore({ agentId: agent.id, version: 1, publish: true, expectedVersion: 1 }),
+    );
+    expect(error.code).toBe('CONFLICT');
+    expect((await owner.agents.get({ agentId: agent.id })).config).toEqual({
+      instructions: 'Two.',
+    });
+    expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(1);
+  });
+});
+
+describe('who may', () => {
+  test('a viewer reads versions and diffs but cannot publish or restore', async () => {
+    const { as, agent } = await agentWithVersions();
+    const viewer = as(buildIdentity(WORKSPACE_A, 'viewer'));
+    expect((await viewer.agents.versions({ agentId: agent.id })).items).toHaveLength(1);
+    await viewer.agents.diff({ agentId: agent.id, from: 1, to: 'draft' });
+    for (const attempt of [
+      () => viewer.agents.publish({ agentId: agent.id }),
+      () => viewer.agents.restore({ agentId: agent.id, version: 1 }),
+    ]) {
+      const error = await trpcError(attempt);
+      expect(error.code).toBe('FORBIDDEN');
+    }
+  });
+
+  test('a member publishes and restores; an API key publishes as itself', async () => {
+    const { as, agent } = await agentWithVersions();
+    const member = as(buildIdentity(WORKSPACE_A, 'member'));
+    await member.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    const published = await member.agents.publish({ agentId: agent.id });
+    expect(published.version.publishedBy).toEqual({ kind: 'user', id: `member-of-${WORKSPACE_A}` });
+
+    const key = as({
+      workspaceId: WORKSPACE_A,
+      actor: { kind: 'api-key', id: 'key_9' },
+      scopes: ['agents:write', 'agents:read'],
+      permissions: new Set(['agents:write', 'agents:read']),
+    });
+    const restored = await key.agents.restore({ agentId: agent.id, version: 1, publish: true });
+    expect(restored.published?.version.publishedBy).toEqual({ kind: 'api-key', id: 'key_9' });
+  });
+
+  test('another workspace’s agent is NOT_FOUND on every version procedure, and is unchanged', async () => {
+    const { as, agent, owner } = await agentWithVersions();
+    const stranger = as(buildIdentity(WORKSPACE_B, 'owner'));
+    const attempts = [
+      () => stranger.agents.versions({ agentId: agent.id }),
+      () => stranger.agents.version({ agentId: agent.id, version: 1 }),
+      () => stranger.agents.diff({ agentId: agent.id, from: 1, to: 'draft' }),
+      () => stranger.agents.publish({ agentId: agent.id }),
+      () => stranger.agents.restore({ agentId: agent.id, version: 1, publish: true }),
+    ];
+    for (const attempt of attempts) {
+      const error = await trpcError(attempt);
+      expect(error.code).toBe('NOT_FOUND');
+      expect(detailsOf(error)).toMatchObject({ reason: 'not-found', resource: 'agent' });
+    }
+    expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(1);
+  });
+});
+
+describe('agents stored before versions', () => {
+  test('become version 1, published, with their config, the first time their versions are read', async () => {
+    const store = createMemoryAgentStore();
+    const legacy = await store.create(WORKSPACE_A, {
+      name: 'Old',
+      description: '',
+      config: { instructions: 'As before.' },
+    });
+    const versions = createMemoryAgentVersionStore();
+    expect(await versions.latest(WORKSPACE_A, legacy.id)).toBeNull();
+    const { as } = buildCaller({ store, agentVersionStore: versions });
+    const owner = as(buildIdentity(WORKSPACE_A, 'owner'));
+    const { items } = await owner.agents.versions({ agentId: legacy.id });
+    expect(items).toEqual([
+      expect.objectContaining({
+        version: 1,
+        parentVersion: null,
+        publishedBy: { kind: 'system', id: 'switchboard' },
+      }),
+    ]);
+    expect((await owner.agents.version({ agentId: legacy.id, version: 1 })).config).toEqual({
+      instructions: 'As before.',
+    });
+    // Racing first reads make one version 1.
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        owner.agents.diff({ agentId: legacy.id, from: 1, to: 'draft' }),
+      ),
+    );
+    expect((await owner.agents.versions({ agentId: legacy.id })).items).toHaveLength(1);
+  });
+});
