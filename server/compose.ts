@@ -150,6 +150,7 @@ export function createServices(wiring: ServiceWiring): Services {
     workspaces,
     session: createSessionService({
       agents,
+      versions: agentVersions,
       rooms: wiring.rooms,
       agentName: wiring.agentName,
       tokenTtlSeconds: wiring.tokenTtlSeconds,

@@ -67,6 +67,11 @@ export const callSessionSchema = z.object({
   type: callTypeSchema,
   /** The saved agent the call ran (null: from overrides alone). */
   agentId: z.string().nullable(),
+  /**
+   * The agent's published version the call ran, when `session.start` pinned one (`agentVersion`);
+   * null: the agent's saved config (or no agent). `configHash` names the config either way.
+   */
+  agentVersion: z.int().min(1).nullable(),
   roomName: z.string(),
   /** The phone leg (inbound phone calls), else null. */
   sip: callSipSchema.nullable(),

@@ -96,6 +96,11 @@ export type AgentConfigOverrides = z.output<typeof agentConfigOverridesSchema>;
 export const sessionStartInputSchema = z.object({
   userIdentity: userIdentitySchema.optional(),
   agentId: agentIdSchema.optional(),
+  /**
+   * Runs this published version of the agent (`agents.versions`) instead of its saved config;
+   * needs `agentId`. The call record names it (`agentVersion`).
+   */
+  agentVersion: z.int().min(1).max(1_000_000).optional(),
   agentConfig: agentConfigOverridesSchema.optional(),
   roomName: roomNameSchema.optional(),
 });

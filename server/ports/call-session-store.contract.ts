@@ -60,11 +60,17 @@ export function describeCallSessionStoreContract(
         ...startedLifecycle(),
         sip: null,
         dispatchId: null,
+        agentVersion: null,
         id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown,
       });
       expect(await store.get(WS, created.id)).toEqual(created);
       expect(await store.get(OTHER_WS, created.id)).toBeNull();
       expect(await store.get(WS, 'ffffffffffffffffffffffff')).toBeNull();
+    });
+
+    test('a call pinned to a published version keeps its number', async () => {
+      const created = await store.create(buildSession({ agentVersion: 3 }));
+      expect(await store.get(WS, created.id)).toMatchObject({ agentVersion: 3 });
     });
 
     test('a call from overrides alone keeps agentId and overrides null', async () => {

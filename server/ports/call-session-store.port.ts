@@ -39,6 +39,8 @@ export interface CallSessionRecord extends CallLifecycle {
   workspaceId: string;
   type: CallType;
   agentId: string | null;
+  /** The published version of the agent the call ran when it was pinned (`agentVersion`), else null. */
+  agentVersion: number | null;
   roomName: string;
   config: Record<string, unknown>;
   configHash: string;
@@ -54,9 +56,10 @@ export interface CallSessionRecord extends CallLifecycle {
 /** A call as created: `sip` and `dispatchId` default to null. */
 export type NewCallSession = Omit<
   CallSessionRecord,
-  'id' | 'sip' | 'dispatchId' | keyof CallLifecycle
+  'id' | 'sip' | 'dispatchId' | 'agentVersion' | keyof CallLifecycle
 > & {
   sip?: CallSip | null;
+  agentVersion?: number | null;
   dispatchId?: string | null;
 };
 

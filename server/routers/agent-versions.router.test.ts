@@ -2,10 +2,12 @@ import { describe, expect, test } from 'vitest';
 import type { ApiErrorDetails } from '../../shared/errors.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryAgentVersionStore } from '../adapters/memory/agent-version-store.memory.ts';
+import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import {
   buildAgentInput,
   buildCaller,
   buildIdentity,
+  TEST_AGENT_NAME,
   WORKSPACE_A,
   WORKSPACE_B,
 } from '../testing/builders.ts';
@@ -266,5 +268,51 @@ describe('agents stored before versions', () => {
       ),
     );
     expect((await owner.agents.versions({ agentId: legacy.id })).items).toHaveLength(1);
+  });
+});
+
+describe('session.start pinned to a version', () => {
+  test('runs that version’s config after a newer one is published, and the call record names it', async () => {
+    const rooms = createMemoryLiveKitRooms();
+    const { as } = buildCaller({ rooms });
+    const owner = as(buildIdentity(WORKSPACE_A, 'owner'));
+    const agent = await owner.agents.create(
+      buildAgentInput({ config: { instructions: 'One.', llm: { provider: 'openai' } } }),
+    );
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    await owner.agents.publish({ agentId: agent.id });
+
+    const pinned = await owner.session.start({ agentId: agent.id, agentVersion: 1 });
+    expect(pinned.config.instructions).toBe('One.');
+    const [dispatch] = await rooms.listAgentDispatches(pinned.roomName, TEST_AGENT_NAME);
+    expect(JSON.parse(dispatch?.metadata ?? '{}')).toMatchObject({
+      agentId: agent.id,
+      config: { instructions: 'One.' },
+    });
+    const record = await owner.sessions.get({ sessionId: pinned.sessionId ?? '' });
+    const v1 = await owner.agents.version({ agentId: agent.id, version: 1 });
+    expect(record).toMatchObject({ agentVersion: 1, agentId: agent.id });
+    expect(record.configHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(v1.configHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const unpinned = await owner.session.start({ agentId: agent.id });
+    expect(unpinned.config.instructions).toBe('Two.');
+    expect(await owner.sessions.get({ sessionId: unpinned.sessionId ?? '' })).toMatchObject({
+      agentVersion: null,
+    });
+  });
+
+  test('a version without agentId is BAD_REQUEST at agentVersion; a missing version NOT_FOUND', async () => {
+    const { as } = buildCaller({ rooms: createMemoryLiveKitRooms() });
+    const owner = as(buildIdentity(WORKSPACE_A, 'owner'));
+    const agent = await owner.agents.create(buildAgentInput());
+    const alone = await trpcError(() => owner.session.start({ agentVersion: 1 }));
+    expect(alone.code).toBe('BAD_REQUEST');
+    expect(alone.cause).toMatchObject({ issues: [{ path: ['agentVersion'] }] });
+    const missing = await trpcError(() =>
+      owner.session.start({ agentId: agent.id, agentVersion: 4 }),
+    );
+    expect(missing.code).toBe('NOT_FOUND');
+    expect(detailsOf(missing)).toMatchObject({ resource: 'agent-version' });
   });
 });

@@ -613,6 +613,7 @@ export function toCallSession(record: CallSessionRecord): CallSession {
     id: record.id,
     type: record.type,
     agentId: record.agentId,
+    agentVersion: record.agentVersion,
     roomName: record.roomName,
     sip: record.sip,
     dispatchId: record.dispatchId,

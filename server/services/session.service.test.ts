@@ -388,6 +388,7 @@ describe('call history', () => {
       workspaceId: WORKSPACE_A,
       type: 'web',
       agentId: agent.id,
+      agentVersion: null,
       roomName: started.roomName,
       config: dispatched.config,
       configHash: createHash('sha256').update(canonicalJson(dispatched.config)).digest('hex'),

@@ -11,6 +11,7 @@ import { jsonEqual } from '../../shared/json-guard.ts';
 import {
   BusyError,
   ConflictError,
+  invalidInput,
   NotFoundError,
   RefusedError,
   TooManyRequestsError,
@@ -22,6 +23,7 @@ import type { LeaseStore } from '../ports/lease-store.port.ts';
 import type { AgentDispatchRecord, LiveKitRooms } from '../ports/livekit-rooms.port.ts';
 import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
+import type { AgentVersionService } from './agent-version.service.ts';
 import type { CallReportService } from './call-report.service.ts';
 import { createConfigResolver } from './config-resolver.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -55,6 +57,8 @@ export interface SessionLimits {
 
 export interface SessionServiceDeps {
   agents: Pick<AgentService, 'getRecord'>;
+  /** Published versions, for a start that pins `agentVersion`. */
+  versions?: Pick<AgentVersionService, 'get'>;
   rooms: LiveKitRooms;
   /** AGENT_NAME: the worker LiveKit dispatches. */
   agentName: string;
@@ -129,10 +133,14 @@ export const ROOM_BUSY_RETRY_AFTER_SECONDS = 1;
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
   // The stored agent is looked up in the caller's workspace: another's is NOT_FOUND.
-  const resolverFor = (workspaceId: string) =>
+  const resolverFor = (workspaceId: string, agentVersion: number | undefined) =>
     createConfigResolver({
-      loadStoredConfig: async (agentId) =>
-        (await deps.agents.getRecord(workspaceId, agentId)).config,
+      loadStoredConfig: async (agentId) => {
+        if (agentVersion === undefined)
+          return (await deps.agents.getRecord(workspaceId, agentId)).config;
+        if (!deps.versions) throw invalidInput(['agentVersion'], 'versions are not available here');
+        return (await deps.versions.get(workspaceId, agentId, agentVersion)).config;
+      },
     });
   // In front of the lease: one process's starts for a room queue here, not on their own lease.
   const perRoom = createKeyedQueue(createRoomLease(deps));
@@ -199,7 +207,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       takeRate(starter);
 
       const agentId = input.agentId ?? null;
-      const config = await resolverFor(workspaceId).resolve({
+      if (input.agentVersion !== undefined && input.agentId === undefined) {
+        throw invalidInput(
+          ['agentVersion'],
+          'agentVersion needs agentId: the version of which agent?',
+        );
+      }
+      const config = await resolverFor(workspaceId, input.agentVersion).resolve({
         ...(input.agentId !== undefined && { agentId: input.agentId }),
         ...(input.agentConfig !== undefined && { overrides: input.agentConfig }),
       });
@@ -246,6 +260,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           workspaceId,
           type: 'web',
           agentId,
+          agentVersion: input.agentVersion ?? null,
           roomName,
           config,
           configHash: configHash(config),

@@ -129,6 +129,7 @@ function newRecord(session: NewCallSession, id: string): CallSessionRecord {
     ...clone(session),
     sip: clone(session.sip ?? null),
     dispatchId: session.dispatchId ?? null,
+    agentVersion: session.agentVersion ?? null,
     ...startedLifecycle(),
     id,
   };

@@ -29,6 +29,8 @@ export function toCallSessionRecord(doc: CallSessionDocument): CallSessionRecord
     workspaceId: doc.workspaceId,
     type: doc.type as CallType,
     agentId: doc.agentId ?? null,
+    // Calls stored before versions were pinned ran the agent's saved config.
+    agentVersion: doc.agentVersion ?? null,
     roomName: doc.roomName,
     config: doc.config as Record<string, unknown>,
     configHash: doc.configHash,
@@ -68,6 +70,7 @@ function newDocument(session: NewCallSession) {
     ...session,
     sip,
     dispatchId: session.dispatchId ?? null,
+    agentVersion: session.agentVersion ?? null,
     phoneNumbers: [...new Set([sip?.fromNumber, sip?.toNumber].filter((n): n is string => !!n))],
     ...startedLifecycle(),
   };

@@ -25,6 +25,7 @@ export const callSessionMongooseSchema = new Schema(
     workspaceId: { type: String, required: true },
     type: { type: String, required: true },
     agentId: { type: String, default: null },
+    agentVersion: { type: Number, default: null },
     roomName: { type: String, required: true },
     config: { type: Schema.Types.Mixed, required: true },
     configHash: { type: String, required: true },
