@@ -187,7 +187,8 @@ export function createRestHandler(options: RestHandlerOptions) {
       for (const [name, value] of Object.entries(found.params)) {
         // A numeric path parameter (`/versions/{version}`) is a number, as in a query string.
         const decoded = decodePathSegment(name, value);
-        const numeric = fieldType(route.inputShape?.[name]) === 'number' && /^\d{1,9}$/.test(decoded);
+        const numeric =
+          fieldType(route.inputShape?.[name]) === 'number' && /^\d{1,9}$/.test(decoded);
         input[name] = numeric ? Number(decoded) : decoded;
       }
       if (route.procedurePath === IF_MATCH_PROCEDURE) {

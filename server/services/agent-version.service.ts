@@ -11,7 +11,6 @@ import {
   type VersionAuthor,
   type VersionSelector,
 } from '../../shared/agent-version.schema.ts';
-import type { AgentConfig } from '../../shared/agent.schema.ts';
 import { diffConfigs } from '../../shared/config-diff.ts';
 import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -21,7 +20,7 @@ import type {
   AgentVersionStore,
   NewAgentVersionRecord,
 } from '../ports/agent-version-store.port.ts';
-import { agentNotFound, type AgentService } from './agent.service.ts';
+import type { AgentService } from './agent.service.ts';
 import { configHash } from './session.service.ts';
 
 /** Who a change is made by when no caller is known (start-up migration, tests). */
@@ -234,7 +233,7 @@ function toSummary(record: AgentVersionRecord): AgentVersionSummary {
 }
 
 function toVersion(record: AgentVersionRecord): AgentVersion {
-  return { ...toSummary(record), config: record.config as AgentConfig };
+  return { ...toSummary(record), config: record.config };
 }
 
 export function versionNotFound(agentId: string, version: number): NotFoundError {

@@ -121,7 +121,7 @@ export function createAgentService({
         config: input.config ?? {},
       });
       await afterCreate?.(workspaceId, record, author).catch((error: unknown) => {
-        logger?.error('publishing a new agent\'s version 1 failed', { agentId: record.id, error });
+        logger?.error("publishing a new agent's version 1 failed", { agentId: record.id, error });
       });
       return toAgent(record);
     },
