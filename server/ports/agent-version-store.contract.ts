@@ -261,28 +261,32 @@ export function describeAgentVersionStoreContract(
 
     test('returned records are copies: changing one changes nothing stored', async () => {
       const input = buildVersion(1);
-      const version = created(await store.append(WS, AGENT, input));
+      const pristine = {
+        ...buildVersion(1),
+        workspaceId: WS,
+        agentId: AGENT,
+        version: 1,
+        parentVersion: null,
+      };
+      const mutate = (record: AgentVersionRecord | null | undefined) => {
+        expect(record).toEqual(pristine);
+        if (!record) return;
+        (record.config as { instructions?: string }).instructions = 'mutated';
+        (record.config.llm as { model?: string }).model = 'mutated';
+        record.publishedBy.id = 'someone else';
+        record.publishedAt.setTime(0);
+        record.note = 'mutated';
+      };
+      mutate(created(await store.append(WS, AGENT, input)));
       (input.config as { instructions?: string }).instructions = 'mutated input';
-      (version.config as { instructions?: string }).instructions = 'mutated';
-      version.publishedBy.id = 'someone else';
-      version.publishedAt.setTime(0);
-      const read = await store.get(WS, AGENT, 1);
-      expect(read?.config.instructions).toBe('Be kind, take 1');
-      (read?.config.llm as { model?: string }).model = 'mutated';
-      for (const again of [
-        await store.get(WS, AGENT, 1),
-        await store.latest(WS, AGENT),
-        (await store.list(WS, AGENT, { limit: 1 }))[0],
-        await store.ensureFirst(WS, AGENT, buildVersion(2)),
-      ]) {
-        expect(again).toEqual({
-          ...buildVersion(1),
-          workspaceId: WS,
-          agentId: AGENT,
-          version: 1,
-          parentVersion: null,
-        });
-      }
+      input.publishedAt.setTime(0);
+      const unchanged = await store.append(WS, AGENT, buildVersion(1));
+      mutate(unchanged.status === 'unchanged' ? unchanged.latest : null);
+      mutate(await store.get(WS, AGENT, 1));
+      mutate(await store.latest(WS, AGENT));
+      mutate((await store.list(WS, AGENT, { limit: 1 }))[0]);
+      mutate(await store.ensureFirst(WS, AGENT, buildVersion(2)));
+      expect(await store.get(WS, AGENT, 1)).toEqual(pristine);
     });
   });
 }
