@@ -1,0 +1,4 @@
+import { describeAgentVersionStoreContract } from '../../ports/agent-version-store.contract.ts';
+import { createMemoryAgentVersionStore } from './agent-version-store.memory.ts';
+
+describeAgentVersionStoreContract('memory', async () => createMemoryAgentVersionStore());
