@@ -9,6 +9,9 @@ import { createMemoryRoomStore } from './adapters/memory/room-store.memory.ts';
 import { createMemoryCallSessionStore } from './adapters/memory/call-session-store.memory.ts';
 import { createMemoryLeaseStore } from './adapters/memory/lease-store.memory.ts';
 import { createMongooseLeaseStore } from './adapters/mongoose/lease-store.mongoose.ts';
+import { createMemoryAgentVersionStore } from './adapters/memory/agent-version-store.memory.ts';
+import { createMongooseAgentVersionStore } from './adapters/mongoose/agent-version-store.mongoose.ts';
+import type { AgentVersionStore } from './ports/agent-version-store.port.ts';
 import { createMemoryCallReportStore } from './adapters/memory/call-report-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
@@ -105,6 +108,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     accounts,
     ...selectIdentityStores(storage),
     agentStore: storage.store,
+    agentVersionStore: selectAgentVersionStore(storage),
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
     roomStore: selectRoomStore(storage),
@@ -336,6 +340,16 @@ function selectLeaseStore(storage: Storage): LeaseStore {
     return store;
   }
   return createMemoryLeaseStore();
+}
+
+/** Agents' published versions live beside the agents: in the database, else in memory. */
+function selectAgentVersionStore(storage: Storage): AgentVersionStore {
+  if (storage.mongo) {
+    const store = createMongooseAgentVersionStore(storage.mongo.connection);
+    void storage.afterConnect('create the agent version index', () => store.ensureIndexes());
+    return store;
+  }
+  return createMemoryAgentVersionStore();
 }
 
 /** Call history lives beside the room records: in the database, else in memory. */

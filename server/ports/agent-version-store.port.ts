@@ -33,7 +33,7 @@ export type AgentVersionAppendOutcome =
 
 /**
  * Where agents' published versions live. Versions are immutable: no method changes or removes
- * one. A version number is claimed by a unique key (`<agentId>:v<N>`), one single-document insert
+ * one. A version number is claimed by a unique key (`<workspaceId>:<agentId>:v<N>`), one single-document insert
  * that is atomic on MongoDB and FerretDB alike, so racing publishers never share a number and a
  * failed publish stores nothing. Every method takes the caller's workspace first: another
  * workspace's versions behave exactly like missing ones. Adapters translate their driver's

@@ -34,7 +34,7 @@ export const SYSTEM_AUTHOR: VersionAuthor = { kind: 'system', id: 'switchboard' 
 config is what its calls were using, so nothing changes for a caller).
  *
  * Without transactions, a publish is ONE single-document insert: the version, under the unique key
- * `<agentId>:v<N>` (see AgentVersionStore). Racing publishers cannot share a number, a failed
+ * `<workspaceId>:<agentId>:v<N>` (see AgentVersionStore). Racing publishers cannot share a number, a failed
  * insert stores nothing, and nothing else has to be written for the version to be the published
  * one: "published" is the highest-numbered version, read from the versions themselves.
  */
