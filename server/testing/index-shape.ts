@@ -32,13 +32,22 @@ export function recordQueries(connection: Connection): { queries: SentQuery[]; s
   return { queries, stop: () => client.off('commandStarted', onCommand) };
 }
 
+/**
+ * The driver sends Mongoose's sort as a `Map` (its keys keep their order that way); read it as a
+ * plain object, or every sort would look like none and go unchecked.
+ */
+function plainSort(sort: unknown): Record<string, number> | undefined {
+  if (sort instanceof Map) return Object.fromEntries(sort) as Record<string, number>;
+  return sort as Record<string, number> | undefined;
+}
+
 function queriesOf(commandName: string, command: mongo.Document): SentQuery[] {
   const collection = String(command[commandName]);
   const query = (filter: unknown, more: { sort?: unknown; limit?: unknown } = {}): SentQuery => ({
     collection,
     command: commandName,
     filter: (filter ?? {}) as Record<string, unknown>,
-    sort: more.sort as Record<string, number> | undefined,
+    sort: plainSort(more.sort),
     limit: more.limit as number | undefined,
   });
   switch (commandName) {

@@ -80,6 +80,7 @@ describe('Mongoose call session adapter: what is stored', () => {
       sip: null,
       phoneNumbers: [],
       dispatchId: null,
+      agentVersion: null,
     });
   });
 
