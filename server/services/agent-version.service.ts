@@ -201,12 +201,13 @@ export function createAgentVersionService({
         config: source.config,
       });
       if (!publish) return { agent: restored, published: null };
-      const record = await agents.getRecord(workspaceId, agentId);
+      // What is published is the old version's config itself, not the draft read again: a save
+      // landing in between must not be published under `restoredFrom`.
       return {
         agent: restored,
         published: await publishConfig(
           workspaceId,
-          record,
+          { ...agent, config: source.config },
           { note: note || null, restoredFrom: version },
           author,
         ),
