@@ -107,6 +107,8 @@ export type ApiErrorDetails =
    * instance, kept busy for longer than a start waits: try again in `retryAfterSeconds`.
    */
   | { reason: 'room-busy'; roomName: string; retryAfterSeconds: number }
+  /** `agents.publish` / `agents.restore` lost the race for a version number too many times. */
+  | { reason: 'publish-busy'; agentId: string; retryAfterSeconds: number }
   /** `session.start` with a `userIdentity` that is connected to that room already. */
   | { reason: 'identity-in-use'; roomName: string; identity: string }
   /** What was looked for and not found, or is another workspace's: the two look the same. */

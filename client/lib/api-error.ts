@@ -73,6 +73,7 @@ const REASONS: Record<ApiErrorReason, true> = {
   'room-in-use': true,
   'identity-in-use': true,
   'room-busy': true,
+  'publish-busy': true,
   'not-found': true,
   'too-large': true,
   'not-configured': true,

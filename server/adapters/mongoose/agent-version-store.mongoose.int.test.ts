@@ -171,7 +171,13 @@ describe('Mongoose agent version adapter: what is stored', () => {
       agentId: 'hidden',
       version: 2,
     });
-    await expect(store.append(WS, agentId, buildVersion(2))).rejects.toBeInstanceOf(BusyError);
+    const busy = await store.append(WS, agentId, buildVersion(2)).catch((error: unknown) => error);
+    expect(busy).toBeInstanceOf(BusyError);
+    expect((busy as BusyError).details).toEqual({
+      reason: 'publish-busy',
+      agentId,
+      retryAfterSeconds: 1,
+    });
     expect((await store.list(WS, agentId, { limit: 10 })).map((v) => v.version)).toEqual([1]);
   });
 });

@@ -117,6 +117,7 @@ export function createMongooseAgentVersionStore(connection: Connection): Mongoos
         }
         throw new BusyError(
           'Too many versions of this agent are being published at once. Try again in a moment.',
+          { details: { reason: 'publish-busy', agentId, retryAfterSeconds: 1 } },
         );
       }),
 
