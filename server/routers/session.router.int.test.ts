@@ -310,6 +310,26 @@ describe('session.start against a real LiveKit and a real agent worker', () => {
     expect(jobsIn(roomName)).toHaveLength(1);
   });
 
+  test('a session pinned to version 1 reaches the worker with version 1’s config after version 2 is published', async () => {
+    const agent = await client.agents.create.mutate(
+      buildAgentInput({ config: { instructions: 'Version one.', llm: { provider: 'openai' } } }),
+    );
+    await client.agents.update.mutate({
+      agentId: agent.id,
+      config: { instructions: 'Version two.', llm: { provider: 'openai' } },
+    });
+    const published = await client.agents.publish.mutate({ agentId: agent.id });
+    expect(published).toMatchObject({ status: 'published', version: { version: 2 } });
+
+    const pinned = await start({ agentId: agent.id, agentVersion: 1 });
+    const job = await worker.waitFor((r) => r.event === 'job' && r.roomName === pinned.roomName);
+    const metadata = agentJobMetadataSchema.parse(JSON.parse(job.metadata ?? ''));
+    expect(metadata).toMatchObject({ agentId: agent.id, config: { instructions: 'Version one.' } });
+    const call = await client.sessions.get.query({ sessionId: pinned.sessionId ?? '' });
+    expect(call).toMatchObject({ agentVersion: 1, config: metadata.config });
+    expect(jobsIn(pinned.roomName)).toHaveLength(1);
+  });
+
   test('job metadata over the limit is a BAD_REQUEST, and LiveKit never hears of the room', async () => {
     const roomName = `big-${randomBytes(4).toString('hex')}`;
     const half = 'y'.repeat(JOB_METADATA_MAX_BYTES / 2);
