@@ -46,8 +46,6 @@ export interface AgentVersionService {
   ): Promise<AgentPublishOutput>;
   list(workspaceId: string, input: AgentVersionsQuery): Promise<AgentVersions>;
   get(workspaceId: string, agentId: string, version: number): Promise<AgentVersion>;
-  /** The published version (version 1 made first for an agent stored before versions). */
-  published(workspaceId: string, agentId: string): Promise<AgentVersion>;
   diff(
     workspaceId: string,
     input: { agentId: string; from: VersionSelector; to: VersionSelector },
@@ -81,15 +79,19 @@ export function createAgentVersionService({
     publishedAt: now(),
   });
 
-  /** The published version; an agent stored before versions gets its config as version 1 here. */
-  const publishedRecord = async (workspaceId: string, agent: AgentRecord) =>
-    (await versions.latest(workspaceId, agent.id)) ??
+  /** Version 1, made from the agent's config for an agent stored before versions (idempotent). */
+  const firstRecord = (workspaceId: string, agent: AgentRecord) =>
     versions.ensureFirst(workspaceId, agent.id, firstVersionOf(agent, SYSTEM_AUTHOR));
 
+  /** The published version; an agent stored before versions gets its config as version 1 here. */
+  const publishedRecord = async (workspaceId: string, agent: AgentRecord) =>
+    (await versions.latest(workspaceId, agent.id)) ?? firstRecord(workspaceId, agent);
+
   const versionRecord = async (workspaceId: string, agent: AgentRecord, version: number) => {
-    // Version 1 of an agent stored before versions exists once anything asks for it.
-    if (version === 1) await publishedRecord(workspaceId, agent);
-    const found = await versions.get(workspaceId, agent.id, version);
+    const found =
+      (await versions.get(workspaceId, agent.id, version)) ??
+      // Version 1 of an agent stored before versions exists once anything asks for it.
+      (version === 1 ? await firstRecord(workspaceId, agent) : null);
     if (!found) throw versionNotFound(agent.id, version);
     return found;
   };
@@ -146,12 +148,15 @@ export function createAgentVersionService({
 
     async list(workspaceId, { agentId, limit, cursor }) {
       const agent = await agents.getRecord(workspaceId, agentId);
-      await publishedRecord(workspaceId, agent);
       const beforeVersion = cursor ? decodeVersionCursor(cursor) : undefined;
       const rows = await versions.list(workspaceId, agentId, {
         limit: limit + 1,
         ...(beforeVersion !== undefined && { beforeVersion }),
       });
+      // The first page of an agent stored before versions: its version 1, made now.
+      if (rows.length === 0 && beforeVersion === undefined) {
+        rows.push(await firstRecord(workspaceId, agent));
+      }
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       return {
@@ -163,11 +168,6 @@ export function createAgentVersionService({
     async get(workspaceId, agentId, version) {
       const agent = await agents.getRecord(workspaceId, agentId);
       return toVersion(await versionRecord(workspaceId, agent, version));
-    },
-
-    async published(workspaceId, agentId) {
-      const agent = await agents.getRecord(workspaceId, agentId);
-      return toVersion(await publishedRecord(workspaceId, agent));
     },
 
     async diff(workspaceId, { agentId, from, to }) {

@@ -9,7 +9,9 @@ import { canonicalJson } from '../../shared/canonical-json.ts';
 import { AppError, ServiceUnavailableError } from '../errors.ts';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import { localOwnerCaller } from '../identity.ts';
+import { createMemoryAgentVersionStore } from '../adapters/memory/agent-version-store.memory.ts';
 import { createAgentService } from './agent.service.ts';
+import { createAgentVersionService } from './agent-version.service.ts';
 import {
   CONCURRENCY_RETRY_AFTER_SECONDS,
   CONCURRENCY_WINDOW_MS,
@@ -56,6 +58,7 @@ function build(
   const instance = () =>
     createSessionService({
       agents,
+      versions: createAgentVersionService({ versions: createMemoryAgentVersionStore(), agents }),
       rooms,
       roomStore,
       callSessions,

@@ -58,7 +58,7 @@ export interface SessionLimits {
 export interface SessionServiceDeps {
   agents: Pick<AgentService, 'getRecord'>;
   /** Published versions, for a start that pins `agentVersion`. */
-  versions?: Pick<AgentVersionService, 'get'>;
+  versions: Pick<AgentVersionService, 'get'>;
   rooms: LiveKitRooms;
   /** AGENT_NAME: the worker LiveKit dispatches. */
   agentName: string;
@@ -136,10 +136,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const resolverFor = (workspaceId: string, agentVersion: number | undefined) =>
     createConfigResolver({
       loadStoredConfig: async (agentId) => {
-        if (agentVersion === undefined)
-          return (await deps.agents.getRecord(workspaceId, agentId)).config;
-        if (!deps.versions) throw invalidInput(['agentVersion'], 'versions are not available here');
-        return (await deps.versions.get(workspaceId, agentId, agentVersion)).config;
+        return agentVersion === undefined
+          ? (await deps.agents.getRecord(workspaceId, agentId)).config
+          : (await deps.versions.get(workspaceId, agentId, agentVersion)).config;
       },
     });
   // In front of the lease: one process's starts for a room queue here, not on their own lease.
