@@ -1,5 +1,4 @@
 import type { StorageKind } from '../shared/system.schema.ts';
-import { createConfigResolver } from './services/config-resolver.ts';
 import type { Services } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
@@ -27,7 +26,11 @@ import { createCallReportService } from './services/call-report.service.ts';
 import { createSessionService, type SessionLimits } from './services/session.service.ts';
 import { createSetupService } from './services/setup.service.ts';
 import { createSystemService } from './services/system.service.ts';
-import { createRouteReferences, createTelephonyService } from './services/telephony.service.ts';
+import {
+  createRouteConfigResolver,
+  createRouteReferences,
+  createTelephonyService,
+} from './services/telephony.service.ts';
 import { createWorkspaceService } from './services/workspace.service.ts';
 
 /** The adapters chosen for each port, and the settings the services read. */
@@ -98,6 +101,8 @@ export function createServices(wiring: ServiceWiring): Services {
     references: createRouteReferences(wiring.routeStore),
     afterCreate: (workspaceId, agent, author) =>
       agentVersions.publishFirst(workspaceId, agent, author),
+    beforeConfigChange: async (workspaceId, agentId) =>
+      agentVersions.ensurePublished(workspaceId, await agents.getRecord(workspaceId, agentId)),
     ...logger,
   });
   const agentVersions = createAgentVersionService({
@@ -131,10 +136,7 @@ export function createServices(wiring: ServiceWiring): Services {
       rooms: wiring.rooms,
       agentName: wiring.agentName,
       routes: wiring.routeStore,
-      resolveConfig: (workspaceId, agentId) =>
-        createConfigResolver({
-          loadStoredConfig: async (id) => (await agents.getRecord(workspaceId, id)).config,
-        }).resolve({ agentId }),
+      resolveConfig: createRouteConfigResolver(agentVersions),
       ...(wiring.redispatch && { redispatch: wiring.redispatch }),
       ...now,
       ...logger,
@@ -171,6 +173,7 @@ export function createServices(wiring: ServiceWiring): Services {
     telephony: createTelephonyService({
       routes: wiring.routeStore,
       agents,
+      versions: agentVersions,
       sip: wiring.sip,
       agentName: wiring.agentName,
       ...(wiring.sipTrunkId && { trunkId: wiring.sipTrunkId }),

@@ -154,3 +154,18 @@ export const agentRestoreOutputSchema = z.object({
 export type AgentRestoreOutput = Omit<z.output<typeof agentRestoreOutputSchema>, 'agent'> & {
   agent: Agent;
 };
+
+/**
+ * Delete a version: it leaves the history and can no longer be read, pinned, diffed or restored.
+ * Its number is never reused. The published version (the latest) cannot be deleted, nor a version
+ * a phone number is pinned to (CONFLICT naming the numbers).
+ */
+export const agentDeleteVersionInputSchema = agentVersionInputSchema;
+export type AgentDeleteVersionInput = z.input<typeof agentDeleteVersionInputSchema>;
+
+export const agentDeleteVersionOutputSchema = z.object({
+  agentId: z.string(),
+  version: agentVersionNumberSchema,
+  deletedAt: z.iso.datetime(),
+});
+export type AgentDeleteVersionOutput = z.output<typeof agentDeleteVersionOutputSchema>;

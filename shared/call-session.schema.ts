@@ -68,10 +68,16 @@ export const callSessionSchema = z.object({
   /** The saved agent the call ran (null: from overrides alone). */
   agentId: z.string().nullable(),
   /**
-   * The agent's published version the call ran, when `session.start` pinned one (`agentVersion`);
-   * null: the agent's saved config (or no agent). `configHash` names the config either way.
+   * The agent's published version the call ran (the published one, or the one `session.start` or
+   * the phone number pinned); null when the call ran the draft, or no saved agent. `configHash`
+   * names the config either way.
    */
   agentVersion: z.int().min(1).nullable(),
+  /**
+   * True when the call ran the agent's unpublished draft ("talk to the draft" in the editor,
+   * `session.start` with `agentVersion: "draft"`), not a published version.
+   */
+  draft: z.boolean(),
   roomName: z.string(),
   /** The phone leg (inbound phone calls), else null. */
   sip: callSipSchema.nullable(),

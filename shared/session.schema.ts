@@ -97,10 +97,14 @@ export const sessionStartInputSchema = z.object({
   userIdentity: userIdentitySchema.optional(),
   agentId: agentIdSchema.optional(),
   /**
-   * Runs this published version of the agent (`agents.versions`) instead of its saved config;
-   * needs `agentId`. The call record names it (`agentVersion`).
+   * Which of the agent's configs the call runs (needs `agentId`): its published version (the
+   * default: what the agent's phone numbers run too), a version number (`agents.versions`), or
+   * `draft`, the saved config not yet published ("talk to the draft": needs `agents:write`, and the
+   * call record says `draft: true`). The call record names the version (`agentVersion`).
    */
-  agentVersion: z.int().min(1).max(1_000_000).optional(),
+  agentVersion: z
+    .union([z.int().min(1).max(1_000_000), z.literal('published'), z.literal('draft')])
+    .optional(),
   agentConfig: agentConfigOverridesSchema.optional(),
   roomName: roomNameSchema.optional(),
 });

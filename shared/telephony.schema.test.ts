@@ -77,7 +77,7 @@ describe('labels and updates', () => {
   test('an update must change something; label null is a change (it clears)', () => {
     const routeId = '0123456789abcdef01234567';
     expect(didRouteUpdateInputSchema.safeParse({ routeId }).error?.issues[0]?.message).toBe(
-      'nothing to update: give did, agentId or label',
+      'nothing to update: give did, agentId, agentVersion or label',
     );
     expect(didRouteUpdateInputSchema.parse({ routeId, label: null })).toEqual({
       routeId,

@@ -121,6 +121,11 @@ export const didRouteSchema = z.object({
   /** The same as `agent.id`, kept for clients written before `agent`. */
   agentId: z.string(),
   agent: routeAgentSchema,
+  /**
+   * The agent version calls to the number run: null follows "published" (each new publish reaches
+   * the number's dispatch rule), a number pins that version.
+   */
+  agentVersion: z.int().min(1).nullable(),
   label: z.string().optional(),
   sync: didRouteSyncSchema,
   createdAt: z.iso.datetime(),
@@ -147,9 +152,14 @@ export type DidRouteList = z.output<typeof didRouteListOutputSchema>;
 
 export const didRouteIdInputSchema = z.object({ routeId: routeIdSchema });
 
+/** A route's version: a published version's number, or null to follow "published". */
+export const routeAgentVersionSchema = z.int().min(1).max(1_000_000).nullable();
+
 export const didRouteCreateInputSchema = z.object({
   did: didSchema,
   agentId: agentIdSchema,
+  /** Pin a published version; omitted or null: follow "published". */
+  agentVersion: routeAgentVersionSchema.default(null),
   label: routeLabelSchema.optional(),
 });
 export type DidRouteCreateInput = z.input<typeof didRouteCreateInputSchema>;
@@ -160,12 +170,21 @@ export const didRouteUpdateInputSchema = z
     routeId: routeIdSchema,
     did: didSchema.optional(),
     agentId: agentIdSchema.optional(),
+    /**
+     * A version to pin, or null to follow "published". Changing `agentId` without it follows the
+     * new agent's published version.
+     */
+    agentVersion: routeAgentVersionSchema.optional(),
     /** `null` or `""` removes the label. */
     label: routeLabelSchema.nullable().optional(),
   })
   .refine(
-    (input) => input.did !== undefined || input.agentId !== undefined || input.label !== undefined,
-    { message: 'nothing to update: give did, agentId or label' },
+    (input) =>
+      input.did !== undefined ||
+      input.agentId !== undefined ||
+      input.agentVersion !== undefined ||
+      input.label !== undefined,
+    { message: 'nothing to update: give did, agentId, agentVersion or label' },
   );
 export type DidRouteUpdateInput = z.input<typeof didRouteUpdateInputSchema>;
 export type DidRouteUpdateData = z.output<typeof didRouteUpdateInputSchema>;
@@ -187,6 +206,8 @@ export const telephonyResolveOutputSchema = z.object({
   routeId: z.string(),
   did: z.string(),
   agentId: z.string(),
+  /** The published version calls run (the pinned one, or the latest). */
+  agentVersion: z.int().min(1),
   config: resolvedAgentConfigSchema,
 });
 export type TelephonyResolveOutput = Omit<
@@ -204,6 +225,8 @@ export type TelephonyResolveOutput = Omit<
 export const telephonyJobMetadataSchema = z.looseObject({
   agentId: z.string().regex(/^[0-9a-f]{24}$/),
   did: z.string(),
+  /** The published version `config` is (absent in rules synced before versions). */
+  agentVersion: z.int().min(1).optional(),
   config: resolvedAgentConfigSchema,
 });
 export type TelephonyJobMetadata = z.output<typeof telephonyJobMetadataSchema>;

@@ -61,6 +61,7 @@ export function describeCallSessionStoreContract(
         sip: null,
         dispatchId: null,
         agentVersion: null,
+        draft: false,
         id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown,
       });
       expect(await store.get(WS, created.id)).toEqual(created);
@@ -70,7 +71,12 @@ export function describeCallSessionStoreContract(
 
     test('a call pinned to a published version keeps its number', async () => {
       const created = await store.create(buildSession({ agentVersion: 3 }));
-      expect(await store.get(WS, created.id)).toMatchObject({ agentVersion: 3 });
+      expect(await store.get(WS, created.id)).toMatchObject({ agentVersion: 3, draft: false });
+    });
+
+    test('a call that ran the draft is marked as such', async () => {
+      const created = await store.create(buildSession({ agentVersion: null, draft: true }));
+      expect(await store.get(WS, created.id)).toMatchObject({ agentVersion: null, draft: true });
     });
 
     test('a call from overrides alone keeps agentId and overrides null', async () => {

@@ -39,8 +39,10 @@ export interface CallSessionRecord extends CallLifecycle {
   workspaceId: string;
   type: CallType;
   agentId: string | null;
-  /** The published version of the agent the call ran when it was pinned (`agentVersion`), else null. */
+  /** The published version of the agent the call ran; null for a draft call or no saved agent. */
   agentVersion: number | null;
+  /** True when the call ran the agent's unpublished draft ("talk to the draft"). */
+  draft: boolean;
   roomName: string;
   config: Record<string, unknown>;
   configHash: string;
@@ -56,10 +58,11 @@ export interface CallSessionRecord extends CallLifecycle {
 /** A call as created: `sip` and `dispatchId` default to null. */
 export type NewCallSession = Omit<
   CallSessionRecord,
-  'id' | 'sip' | 'dispatchId' | 'agentVersion' | keyof CallLifecycle
+  'id' | 'sip' | 'dispatchId' | 'agentVersion' | 'draft' | keyof CallLifecycle
 > & {
   sip?: CallSip | null;
   agentVersion?: number | null;
+  draft?: boolean;
   dispatchId?: string | null;
 };
 

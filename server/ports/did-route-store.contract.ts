@@ -32,6 +32,7 @@ export function describeDidRouteStoreContract(
     const buildRoute = (overrides: Partial<NewDidRouteRecord> = {}): NewDidRouteRecord => ({
       did: '+14155550100',
       agentId: AGENT_A,
+      agentVersion: null,
       label: 'Front desk line',
       sync: PENDING,
       ...overrides,
@@ -146,6 +147,22 @@ export function describeDidRouteStoreContract(
       expect(await store.get(WS, route.id)).toEqual(outcome.route);
       expect(await store.findByDid(WS, '+14155550100')).toBeNull();
       expect(await store.findByDid(WS, '+442079460958')).toEqual(outcome.route);
+    });
+
+    test('a route pins an agent version, and a patch changes or clears the pin', async () => {
+      const route = await created({ agentVersion: 3 });
+      expect(route.agentVersion).toBe(3);
+      expect(await store.get(WS, route.id)).toMatchObject({ agentVersion: 3 });
+      const cleared = await store.update(WS, route.id, { agentVersion: null });
+      expect(cleared).toMatchObject({
+        status: 'updated',
+        route: { agentVersion: null, revision: 2 },
+      });
+      const pinned = await store.update(WS, route.id, { agentVersion: 7 });
+      expect(pinned).toMatchObject({ status: 'updated', route: { agentVersion: 7, revision: 3 } });
+      expect(await store.listByAgent(WS, AGENT_A)).toMatchObject([{ agentVersion: 7 }]);
+      const relabelled = await store.update(WS, route.id, { label: 'x' });
+      expect(relabelled).toMatchObject({ status: 'updated', route: { agentVersion: 7 } });
     });
 
     test('a patch without a field keeps it', async () => {

@@ -17,10 +17,12 @@ export interface DidRouteRecord {
   /** E.164, normalised by the service. */
   did: string;
   agentId: string;
+  /** The agent version calls run: null follows "published", a number pins that version. */
+  agentVersion: number | null;
   label: string | null;
   sync: RouteSyncRecord;
   /**
-   * Grows by one with every change of `did`, `agentId`, `label` or deletion (not with sync-state
+   * Grows by one with every change of `did`, `agentId`, `agentVersion`, `label` or deletion (not with sync-state
    * writes): a LiveKit push records its outcome only if the route did not change meanwhile.
    */
   revision: number;
@@ -32,6 +34,7 @@ export interface DidRouteRecord {
 export interface NewDidRouteRecord {
   did: string;
   agentId: string;
+  agentVersion: number | null;
   label: string | null;
   sync: RouteSyncRecord;
 }
@@ -39,6 +42,8 @@ export interface NewDidRouteRecord {
 export interface DidRouteRecordPatch {
   did?: string;
   agentId?: string;
+  /** null follows "published". */
+  agentVersion?: number | null;
   /** null removes the label. */
   label?: string | null;
   sync?: RouteSyncRecord;

@@ -298,7 +298,56 @@ describe('session.start pinned to a version', () => {
     const unpinned = await owner.session.start({ agentId: agent.id });
     expect(unpinned.config.instructions).toBe('Two.');
     expect(await owner.sessions.get({ sessionId: unpinned.sessionId ?? '' })).toMatchObject({
-      agentVersion: null,
+      agentVersion: 2,
+      draft: false,
+    });
+  });
+
+  test('without a version a call runs the published version, not a saved draft; "draft" runs the draft, marked, for those who may edit', async () => {
+    const rooms = createMemoryLiveKitRooms();
+    const { as } = buildCaller({ rooms });
+    const owner = as(buildIdentity(WORKSPACE_A, 'owner'));
+    const agent = await owner.agents.create(
+      buildAgentInput({ config: { instructions: 'Live.', llm: { provider: 'openai' } } }),
+    );
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Unpublished.' } });
+
+    for (const agentVersion of [undefined, 'published'] as const) {
+      const live = await owner.session.start({
+        agentId: agent.id,
+        ...(agentVersion && { agentVersion }),
+      });
+      expect(live.config.instructions).toBe('Live.');
+      const [dispatch] = await rooms.listAgentDispatches(live.roomName, TEST_AGENT_NAME);
+      expect(JSON.parse(dispatch?.metadata ?? '{}')).toMatchObject({
+        config: { instructions: 'Live.' },
+      });
+      expect(await owner.sessions.get({ sessionId: live.sessionId ?? '' })).toMatchObject({
+        agentVersion: 1,
+        draft: false,
+      });
+    }
+
+    const member = as(buildIdentity(WORKSPACE_A, 'member'));
+    const draft = await member.session.start({ agentId: agent.id, agentVersion: 'draft' });
+    expect(draft.config.instructions).toBe('Unpublished.');
+    const [dispatch] = await rooms.listAgentDispatches(draft.roomName, TEST_AGENT_NAME);
+    expect(JSON.parse(dispatch?.metadata ?? '{}')).toMatchObject({
+      config: { instructions: 'Unpublished.' },
+    });
+    const record = await owner.sessions.get({ sessionId: draft.sessionId ?? '' });
+    expect(record).toMatchObject({ agentVersion: null, draft: true });
+
+    // A viewer may start calls, but not of a config nobody published.
+    const viewer = as(buildIdentity(WORKSPACE_A, 'viewer'));
+    const refused = await trpcError(() =>
+      viewer.session.start({ agentId: agent.id, agentVersion: 'draft' }),
+    );
+    expect(refused.code).toBe('FORBIDDEN');
+    expect(detailsOf(refused)).toEqual({ reason: 'forbidden', permission: 'agents:write' });
+    expect(refused.cause).toMatchObject({ issues: [{ path: ['agentVersion'] }] });
+    await expect(viewer.session.start({ agentId: agent.id })).resolves.toMatchObject({
+      config: { instructions: 'Live.' },
     });
   });
 

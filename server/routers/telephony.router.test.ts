@@ -225,7 +225,7 @@ describe('telephony.routes.update / delete', () => {
       await trpcError(() => caller.telephony.routes.update({ routeId: route.id })),
     ).toMatchObject({
       code: 'BAD_REQUEST',
-      message: 'nothing to update: give did, agentId or label',
+      message: 'nothing to update: give did, agentId, agentVersion or label',
     });
     expect(
       (await trpcError(() => caller.telephony.routes.update({ routeId: MISSING_ID, label: 'x' })))
@@ -296,6 +296,7 @@ describe('telephony.resolve', () => {
       routeId: route.id,
       did: DID,
       agentId: agent.id,
+      agentVersion: 1,
       config: resolveAgentConfig({ stored: agent.config }),
     });
     expect(resolved.config).toMatchObject({

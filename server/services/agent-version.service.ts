@@ -46,6 +46,8 @@ export interface AgentVersionService {
   ): Promise<AgentPublishOutput>;
   list(workspaceId: string, input: AgentVersionsQuery): Promise<AgentVersions>;
   get(workspaceId: string, agentId: string, version: number): Promise<AgentVersion>;
+  /** The published version (the latest): what calls and numbers following "published" run. */
+  published(workspaceId: string, agentId: string): Promise<AgentVersion>;
   diff(
     workspaceId: string,
     input: { agentId: string; from: VersionSelector; to: VersionSelector },
@@ -57,7 +59,23 @@ export interface AgentVersionService {
   ): Promise<AgentRestoreOutput>;
   /** Publishes a just-created agent's config as its version 1. */
   publishFirst(workspaceId: string, agent: AgentRecord, author?: VersionAuthor): Promise<void>;
+  /**
+   * Makes sure an agent stored before versions has its version 1 (its config as its calls run
+   * it): called before its draft is first changed, so that change is not what becomes "published".
+   */
+  ensurePublished(workspaceId: string, agent: AgentRecord): Promise<void>;
+  /**
+   * Registers a listener for new versions (not `unchanged` publishes): phone numbers following
+   * "published" re-sync their dispatch rules. A listener's failure is logged, never the publish's.
+   */
+  onPublished(listener: AgentPublishedListener): () => void;
 }
+
+export type AgentPublishedListener = (event: {
+  workspaceId: string;
+  agentId: string;
+  version: number;
+}) => Promise<void> | void;
 
 export function createAgentVersionService({
   versions,
@@ -70,6 +88,17 @@ export function createAgentVersionService({
   now?: () => Date;
   logger?: Logger;
 }): AgentVersionService {
+  const listeners = new Set<AgentPublishedListener>();
+  const notifyPublished = async (event: Parameters<AgentPublishedListener>[0]) => {
+    for (const listener of listeners) {
+      try {
+        await listener(event);
+      } catch (error) {
+        logger?.error('a listener for new agent versions failed', { ...event, error });
+      }
+    }
+  };
+
   const firstVersionOf = (agent: AgentRecord, author: VersionAuthor): NewAgentVersionRecord => ({
     config: agent.config,
     configHash: configHash(agent.config),
@@ -117,6 +146,7 @@ export function createAgentVersionService({
       agentId: agent.id,
       version: outcome.version.version,
     });
+    await notifyPublished({ workspaceId, agentId: agent.id, version: outcome.version.version });
     return { status: 'published', version: toSummary(outcome.version) };
   };
 
@@ -170,6 +200,11 @@ export function createAgentVersionService({
       return toVersion(await versionRecord(workspaceId, agent, version));
     },
 
+    async published(workspaceId, agentId) {
+      const agent = await agents.getRecord(workspaceId, agentId);
+      return toVersion(await publishedRecord(workspaceId, agent));
+    },
+
     async diff(workspaceId, { agentId, from, to }) {
       const agent = await agents.getRecord(workspaceId, agentId);
       const [before, after] = [
@@ -216,6 +251,15 @@ export function createAgentVersionService({
 
     async publishFirst(workspaceId, agent, author = SYSTEM_AUTHOR) {
       await versions.ensureFirst(workspaceId, agent.id, firstVersionOf(agent, author));
+    },
+
+    async ensurePublished(workspaceId, agent) {
+      await publishedRecord(workspaceId, agent);
+    },
+
+    onPublished(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -52,6 +52,7 @@ export function createAgentService({
   now = () => new Date(),
   references,
   afterCreate,
+  beforeConfigChange,
   logger,
 }: {
   store: AgentStore;
@@ -63,6 +64,11 @@ export function createAgentService({
    * agent exists, and an agent without versions gets version 1 the first time one is read.
    */
   afterCreate?: (workspaceId: string, agent: AgentRecord, author?: VersionAuthor) => Promise<void>;
+  /**
+   * Runs before a config change is stored: an agent stored before versions gets its current
+   * config published as version 1 first, so what its calls run stays what it was.
+   */
+  beforeConfigChange?: (workspaceId: string, agentId: string) => Promise<void>;
   logger?: Logger;
 }): AgentService {
   const listeners = new Set<AgentChangeListener>();
@@ -127,6 +133,7 @@ export function createAgentService({
     },
 
     async update(workspaceId, { agentId, expectedVersion, ...patch }) {
+      if (patch.config !== undefined) await beforeConfigChange?.(workspaceId, agentId);
       const outcome = await store.update(workspaceId, agentId, patch, expectedVersion);
       switch (outcome.status) {
         case 'updated': {

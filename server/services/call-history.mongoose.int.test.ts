@@ -108,6 +108,7 @@ describe('inbound phone calls on the database', () => {
     const outcome = await routes.create(WORKSPACE_B, {
       did: DID,
       agentId: AGENT,
+      agentVersion: null,
       label: null,
       sync: { state: 'synced', ruleId: 'SDR_int', error: null, syncedAt: T0 },
     });

@@ -33,7 +33,10 @@ function build() {
     rooms,
     routes,
     agentName: AGENT_NAME,
-    resolveConfig: async () => ({ instructions: 'resolved now' }) as unknown as ResolvedAgentConfig,
+    resolveConfig: async () => ({
+      config: { instructions: 'resolved now' } as unknown as ResolvedAgentConfig,
+      version: 2,
+    }),
     redispatch: { firstDelayMs: 5_000, deadlineMs: 60_000 },
     now: () => now,
     webhooks: createLiveKitWebhookVerifier({ apiKey: KEY, apiSecret: SECRET, now: () => now }),
@@ -531,6 +534,7 @@ describe('inbound phone calls', () => {
     const outcome = await built.routes.create(WORKSPACE_B, {
       did: DID,
       agentId: AGENT,
+      agentVersion: null,
       label: null,
       sync: { state: 'synced', ruleId, error: null, syncedAt: at(0) },
     });

@@ -5,7 +5,6 @@ import type {
   SessionsList,
   SessionsListQuery,
 } from '../../shared/call-session.schema.ts';
-import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type {
@@ -24,6 +23,7 @@ import type {
 } from '../ports/livekit-webhooks.port.ts';
 import { decodeCursor, encodeCursor } from './agent.service.ts';
 import { configHash } from './session.service.ts';
+import type { RouteConfigResolver } from './telephony.service.ts';
 
 /** What became of one webhook: moved a call on, seen before, or about nothing we record. */
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
@@ -85,8 +85,8 @@ export interface CallHistoryServiceDeps {
   agentName?: string;
   /** The routes, to find an inbound call's workspace and agent by the number called. */
   routes?: Pick<DidRouteStore, 'findLiveByDid'>;
-  /** The agent's config as a call gets it, when the room's dispatch cannot be read. */
-  resolveConfig?(workspaceId: string, agentId: string): Promise<ResolvedAgentConfig>;
+  /** The config a number's calls get and its version, when the room's dispatch cannot be read. */
+  resolveConfig?: RouteConfigResolver;
   /** When to dispatch again and when to give up (default REDISPATCH_DEFAULTS). */
   redispatch?: RedispatchPolicy;
   /** The workers' reports `get` adds (transcript, usage); without it they read as not reported. */
@@ -239,7 +239,7 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
     if (!route) return null;
     const ruleId = attributes['sip.ruleID'] || null;
     let dispatch: AgentDispatchRecord | undefined;
-    let job: { agentId: string; did: string; config: Record<string, unknown> } | undefined;
+    let job: TelephonyJob | undefined;
     if (deps.agentName) {
       try {
         dispatch = (await deps.rooms.listAgentDispatches(event.room.name, deps.agentName))[0];
@@ -262,15 +262,20 @@ export function createCallHistoryService(deps: CallHistoryServiceDeps): CallHist
       });
       return null;
     }
-    const config =
-      job?.config ??
-      (deps.resolveConfig ? await deps.resolveConfig(route.workspaceId, route.agentId) : {});
+    // What the rule dispatched; else what it carries now (the route's version, resolved).
+    const resolved =
+      job === undefined && deps.resolveConfig
+        ? await deps.resolveConfig(route.workspaceId, route.agentId, route.agentVersion)
+        : undefined;
+    const config = job?.config ?? resolved?.config ?? {};
+    const agentVersion = job ? job.agentVersion : (resolved?.version ?? null);
     const { session, created } = await store.createOnce(
       `inbound:${event.room.name}:${event.room.sid}`,
       {
         workspaceId: route.workspaceId,
         type: 'inbound-phone',
         agentId: route.agentId,
+        agentVersion,
         roomName: event.room.name,
         config,
         configHash: configHash(config),
@@ -614,6 +619,7 @@ export function toCallSession(record: CallSessionRecord): CallSession {
     type: record.type,
     agentId: record.agentId,
     agentVersion: record.agentVersion,
+    draft: record.draft,
     roomName: record.roomName,
     sip: record.sip,
     dispatchId: record.dispatchId,
@@ -651,13 +657,19 @@ function e164(number: string | undefined): string | null {
 }
 
 /**
- * The `{ agentId, did, config }` a Switchboard dispatch rule gives its jobs (TelephonyJobMetadata),
+ * The `{ agentId, did, agentVersion, config }` a Switchboard dispatch rule gives its jobs (TelephonyJobMetadata),
  * read as it was dispatched (the config is recorded as the worker got it, not re-validated), or
  * undefined for any other metadata.
  */
-function telephonyJobOf(
-  metadata: string,
-): { agentId: string; did: string; config: Record<string, unknown> } | undefined {
+interface TelephonyJob {
+  agentId: string;
+  did: string;
+  /** The published version the rule carried (null: a rule synced before versions). */
+  agentVersion: number | null;
+  config: Record<string, unknown>;
+}
+
+function telephonyJobOf(metadata: string): TelephonyJob | undefined {
   let job: unknown;
   try {
     job = JSON.parse(metadata);
@@ -665,8 +677,13 @@ function telephonyJobOf(
     return undefined;
   }
   if (typeof job !== 'object' || job === null) return undefined;
-  const { agentId, did, config } = job as Record<string, unknown>;
+  const { agentId, did, agentVersion, config } = job as Record<string, unknown>;
   if (typeof agentId !== 'string' || typeof did !== 'string') return undefined;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return undefined;
-  return { agentId, did, config: config as Record<string, unknown> };
+  return {
+    agentId,
+    did,
+    agentVersion: Number.isSafeInteger(agentVersion) ? (agentVersion as number) : null,
+    config: config as Record<string, unknown>,
+  };
 }

@@ -14,7 +14,7 @@ import {
 
 const ROUTE = { id: '665f1c2e9b1d4a0012345678', did: '+14155550100', agentId: 'a'.repeat(24) };
 const CONFIG = resolveAgentConfig({ stored: { instructions: 'Answer the phone.' } });
-const OPTIONS = { trunkId: 'ST_inbound', agentName: 'front-desk', config: CONFIG };
+const OPTIONS = { trunkId: 'ST_inbound', agentName: 'front-desk', config: CONFIG, agentVersion: 4 };
 
 /** LiveKit's copy of the rule a route wants, as it lists it back when nothing drifted. */
 function listedRule(overrides: Partial<DispatchRule> = {}): DispatchRule {
@@ -34,7 +34,7 @@ function listedRule(overrides: Partial<DispatchRule> = {}): DispatchRule {
 }
 
 describe('buildDispatchRule', () => {
-  test('is named after the route, limited to the trunk and the number, a room per caller, the agent with { agentId, did, config }', () => {
+  test('is named after the route, limited to the trunk and the number, a room per caller, the agent with { agentId, did, agentVersion, config }', () => {
     const rule = buildDispatchRule(ROUTE, OPTIONS);
     expect(rule).toEqual({
       name: `switchboard:${ROUTE.id}`,
@@ -46,6 +46,7 @@ describe('buildDispatchRule', () => {
     expect(telephonyJobMetadataSchema.parse(JSON.parse(rule.agents[0]!.metadata))).toEqual({
       agentId: ROUTE.agentId,
       did: ROUTE.did,
+      agentVersion: 4,
       config: CONFIG,
     });
   });
@@ -53,7 +54,8 @@ describe('buildDispatchRule', () => {
   test('job metadata of 64 KiB is fine; one byte more is a ValidationError saying what to shorten', () => {
     const base = { ...CONFIG, pad: '' };
     const room =
-      64 * 1024 - jsonByteLength({ agentId: ROUTE.agentId, did: ROUTE.did, config: base });
+      64 * 1024 -
+      jsonByteLength({ agentId: ROUTE.agentId, did: ROUTE.did, agentVersion: 4, config: base });
     const withPad = (bytes: number) => ({
       ...OPTIONS,
       config: { ...base, pad: 'x'.repeat(bytes) },
@@ -83,7 +85,12 @@ describe('diffRule', () => {
 
   test('metadata with the same JSON in another key order is in step; other JSON or no JSON is not', () => {
     const desired = buildDispatchRule(ROUTE, OPTIONS);
-    const reordered = JSON.stringify({ config: CONFIG, did: ROUTE.did, agentId: ROUTE.agentId });
+    const reordered = JSON.stringify({
+      config: CONFIG,
+      agentVersion: 4,
+      did: ROUTE.did,
+      agentId: ROUTE.agentId,
+    });
     const withAgent = (metadata: string) =>
       listedRule({ agents: [{ agentName: 'front-desk', metadata }] });
     expect(diffRule(withAgent(reordered), desired)).toEqual([]);
@@ -91,6 +98,10 @@ describe('diffRule', () => {
       'metadata',
     ]);
     expect(diffRule(withAgent('{not json'), desired)).toEqual(['metadata']);
+    // Another published version of the same config is another rule: calls record the version.
+    expect(
+      diffRule(withAgent(reordered.replace('"agentVersion":4', '"agentVersion":5')), desired),
+    ).toEqual(['metadata']);
   });
 
   test.each<[string, Partial<DispatchRule>, string[]]>([

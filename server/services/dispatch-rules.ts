@@ -23,16 +23,23 @@ export interface RuleRoute {
 
 /**
  * The rule a route wants: named after it, limited to the trunk and its number, a new room per
- * caller, dispatching `agentName` with `{ agentId, did, config }`. A ValidationError when that job
+ * caller, dispatching `agentName` with `{ agentId, did, agentVersion, config }`. A ValidationError when that job
  * metadata is over LiveKit's limit.
  */
 export function buildDispatchRule(
   route: RuleRoute,
-  options: { trunkId: string; agentName: string; config: ResolvedAgentConfig },
+  options: {
+    trunkId: string;
+    agentName: string;
+    config: ResolvedAgentConfig;
+    /** The published version `config` is. */
+    agentVersion: number;
+  },
 ): DispatchRuleInput {
   const job: TelephonyJobMetadata = {
     agentId: route.agentId,
     did: route.did,
+    agentVersion: options.agentVersion,
     config: options.config,
   };
   const bytes = jsonByteLength(job);

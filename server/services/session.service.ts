@@ -11,12 +11,14 @@ import { jsonEqual } from '../../shared/json-guard.ts';
 import {
   BusyError,
   ConflictError,
+  ForbiddenError,
   invalidInput,
   NotFoundError,
   RefusedError,
   TooManyRequestsError,
   ValidationError,
 } from '../errors.ts';
+import type { Permission } from '../../shared/access.ts';
 import type { Logger } from '../logger.ts';
 import type { CallSessionStore } from '../ports/call-session-store.port.ts';
 import type { LeaseStore } from '../ports/lease-store.port.ts';
@@ -32,6 +34,8 @@ import { createRateLimiter } from './rate-limiter.ts';
 export interface SessionStarter {
   workspaceId: string;
   actor: { kind: 'user' | 'api-key' | 'publishable-key' | 'local'; id: string };
+  /** What the caller may do: running an agent's unpublished draft needs `agents:write` (none: refused). */
+  permissions?: ReadonlySet<Permission>;
   /** A publishable key's limits (see `Caller.limits`). */
   limits?: { agentIds: readonly string[] | null };
 }
@@ -57,8 +61,8 @@ export interface SessionLimits {
 
 export interface SessionServiceDeps {
   agents: Pick<AgentService, 'getRecord'>;
-  /** Published versions, for a start that pins `agentVersion`. */
-  versions: Pick<AgentVersionService, 'get'>;
+  /** Published versions: a start runs the agent's published version, or the one it pins. */
+  versions: Pick<AgentVersionService, 'get' | 'published'>;
   rooms: LiveKitRooms;
   /** AGENT_NAME: the worker LiveKit dispatches. */
   agentName: string;
@@ -132,15 +136,25 @@ export const ROOM_BUSY_RETRY_AFTER_SECONDS = 1;
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const random = deps.randomBytes ?? randomBytes;
-  // The stored agent is looked up in the caller's workspace: another's is NOT_FOUND.
-  const resolverFor = (workspaceId: string, agentVersion: number | undefined) =>
-    createConfigResolver({
-      loadStoredConfig: async (agentId) => {
-        return agentVersion === undefined
-          ? (await deps.agents.getRecord(workspaceId, agentId)).config
-          : (await deps.versions.get(workspaceId, agentId, agentVersion)).config;
-      },
-    });
+  /**
+   * The stored config a start runs, and which it was: the agent's published version (the
+   * default), the version pinned, or its draft (the saved config). Looked up in the caller's
+   * workspace: another's agent is NOT_FOUND.
+   */
+  const loadAgentConfig = async (
+    workspaceId: string,
+    agentId: string,
+    selector: NonNullable<SessionStartData['agentVersion']>,
+  ): Promise<{ config: Record<string, unknown>; version: number | null }> => {
+    if (selector === 'draft') {
+      return { config: (await deps.agents.getRecord(workspaceId, agentId)).config, version: null };
+    }
+    const found =
+      selector === 'published'
+        ? await deps.versions.published(workspaceId, agentId)
+        : await deps.versions.get(workspaceId, agentId, selector);
+    return { config: found.config, version: found.version };
+  };
   // In front of the lease: one process's starts for a room queue here, not on their own lease.
   const perRoom = createKeyedQueue(createRoomLease(deps));
 
@@ -212,7 +226,22 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           'agentVersion needs agentId: the version of which agent?',
         );
       }
-      const config = await resolverFor(workspaceId, input.agentVersion).resolve({
+      const selector = input.agentVersion ?? 'published';
+      // Talking to the draft runs a config nobody published: for those who may edit the agent.
+      if (selector === 'draft' && !starter.permissions?.has('agents:write')) {
+        throw new ForbiddenError('agents:write', {
+          issues: [{ path: ['agentVersion'], message: 'Running the draft needs agents:write' }],
+        });
+      }
+      let ran: { version: number | null } = { version: null };
+      const resolver = createConfigResolver({
+        loadStoredConfig: async (id) => {
+          const loaded = await loadAgentConfig(workspaceId, id, selector);
+          ran = loaded;
+          return loaded.config;
+        },
+      });
+      const config = await resolver.resolve({
         ...(input.agentId !== undefined && { agentId: input.agentId }),
         ...(input.agentConfig !== undefined && { overrides: input.agentConfig }),
       });
@@ -259,7 +288,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           workspaceId,
           type: 'web',
           agentId,
-          agentVersion: input.agentVersion ?? null,
+          agentVersion: ran.version,
+          draft: agentId !== null && selector === 'draft',
           roomName,
           config,
           configHash: configHash(config),

@@ -1,4 +1,3 @@
-import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
 import type { DidRoute, DidRouteSync } from '../../shared/telephony.schema.ts';
 import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type {
@@ -7,8 +6,9 @@ import type {
   RouteSyncRecord,
 } from '../ports/did-route-store.port.ts';
 import type { AgentService } from './agent.service.ts';
+import type { AgentVersionService } from './agent-version.service.ts';
 import { pendingFrom, type TelephonySync } from './telephony-sync.ts';
-import type { TelephonyService } from './telephony.service.ts';
+import type { RouteConfigResolver, TelephonyService } from './telephony.service.ts';
 
 export type TelephonyRoutes = Pick<
   TelephonyService,
@@ -18,10 +18,12 @@ export type TelephonyRoutes = Pick<
 export interface TelephonyRoutesDeps {
   routes: DidRouteStore;
   agents: Pick<AgentService, 'getRecord' | 'namesByIds'>;
+  /** A pinned version must exist (and not be deleted). */
+  versions: Pick<AgentVersionService, 'get'>;
   /** Brings LiveKit in step with a saved route. */
   sync: Pick<TelephonySync, 'push'>;
-  /** The agent's config as a call gets it. */
-  resolveConfig(workspaceId: string, agentId: string): Promise<ResolvedAgentConfig>;
+  /** The config a route's calls get (its pinned version, or the published one). */
+  resolveConfig: RouteConfigResolver;
   now: () => Date;
 }
 
@@ -49,6 +51,27 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
           cause: error,
           issues: [{ path: ['agentId'], message }],
           details: { reason: 'not-found', resource: 'agent', id: agentId },
+        });
+      }
+      throw error;
+    }
+  };
+
+  /**
+   * A pinned version must be one of the agent's versions: NOT_FOUND with an issue at
+   * `agentVersion` otherwise (also when it was deleted).
+   */
+  const requireVersion = async (workspaceId: string, agentId: string, version: number | null) => {
+    if (version === null) return;
+    try {
+      await deps.versions.get(workspaceId, agentId, version);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        const message = `agent ${agentId} has no version ${version} (see agents.versions)`;
+        throw new NotFoundError(`agentVersion: ${message}`, {
+          cause: error,
+          issues: [{ path: ['agentVersion'], message }],
+          details: { reason: 'not-found', resource: 'agent-version', id: `${agentId}:v${version}` },
         });
       }
       throw error;
@@ -91,20 +114,24 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
     },
 
     async createRoute(workspaceId, input) {
+      const agentVersion = input.agentVersion ?? null;
       await requireAgent(workspaceId, input.agentId);
+      await requireVersion(workspaceId, input.agentId, agentVersion);
       const outcome = await routes.create(workspaceId, {
         did: input.did,
         agentId: input.agentId,
+        agentVersion,
         label: input.label || null,
         sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
       });
       if (outcome.status === 'did_taken') {
         throw didTaken(workspaceId, input.did, outcome.existing);
       }
-      // The agent may have been deleted between the check and the insert (its delete looked for
-      // routes before this one existed): then the route goes again.
+      // The agent (or the pinned version) may have been deleted between the check and the insert
+      // (its delete looked for routes before this one existed): then the route goes again.
       try {
         await requireAgent(workspaceId, input.agentId);
+        await requireVersion(workspaceId, input.agentId, agentVersion);
       } catch (error) {
         await routes.softDelete(workspaceId, outcome.route.id, now(), outcome.route.sync);
         throw error;
@@ -112,14 +139,22 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       return toOneDidRoute(await sync.push(outcome.route));
     },
 
-    async updateRoute(workspaceId, { routeId, did, agentId, label }) {
+    async updateRoute(workspaceId, { routeId, did, agentId, agentVersion: pin, label }) {
       if (agentId !== undefined) await requireAgent(workspaceId, agentId);
       const current = await routes.get(workspaceId, routeId);
       if (!current) throw routeNotFound(routeId);
-      const touchesLiveKit = did !== undefined || agentId !== undefined;
+      const targetAgent = agentId ?? current.agentId;
+      // Another agent without a version given follows that agent's published version: a pin
+      // names a version of the agent it was made for.
+      const agentVersion =
+        pin !== undefined ? pin : targetAgent !== current.agentId ? null : current.agentVersion;
+      const repins = agentVersion !== current.agentVersion;
+      if (repins) await requireVersion(workspaceId, targetAgent, agentVersion);
+      const touchesLiveKit = did !== undefined || agentId !== undefined || repins;
       const outcome = await routes.update(workspaceId, routeId, {
         ...(did !== undefined && { did }),
         ...(agentId !== undefined && { agentId }),
+        ...(repins && { agentVersion }),
         ...(label !== undefined && { label: label || null }),
         ...(touchesLiveKit && { sync: pendingFrom(current.sync) }),
       });
@@ -127,12 +162,16 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
       if (outcome.status === 'did_taken') {
         throw didTaken(workspaceId, did ?? current.did, outcome.existing);
       }
-      if (agentId !== undefined && agentId !== current.agentId) {
+      // The agent or the newly pinned version may have been deleted meanwhile (their deletes
+      // looked for routes before this change): then the route goes back as it was.
+      if (targetAgent !== current.agentId || repins) {
         try {
-          await requireAgent(workspaceId, agentId);
+          if (targetAgent !== current.agentId) await requireAgent(workspaceId, targetAgent);
+          if (repins) await requireVersion(workspaceId, targetAgent, agentVersion);
         } catch (error) {
           await routes.update(workspaceId, routeId, {
             agentId: current.agentId,
+            agentVersion: current.agentVersion,
             sync: current.sync,
           });
           throw error;
@@ -162,11 +201,17 @@ export function createTelephonyRoutes(deps: TelephonyRoutesDeps): TelephonyRoute
           details: { reason: 'not-found', resource: 'number', id: did },
         });
       }
+      const { config, version } = await deps.resolveConfig(
+        workspaceId,
+        route.agentId,
+        route.agentVersion,
+      );
       return {
         routeId: route.id,
         did: route.did,
         agentId: route.agentId,
-        config: await deps.resolveConfig(workspaceId, route.agentId),
+        agentVersion: version,
+        config,
       };
     },
   };
@@ -206,6 +251,7 @@ export function toDidRoute(record: DidRouteRecord, agentName: string | null): Di
     did: record.did,
     agentId: record.agentId,
     agent: { id: record.agentId, name: agentName },
+    agentVersion: record.agentVersion,
     ...(record.label !== null && { label: record.label }),
     sync: toWireSync(record.sync),
     createdAt: record.createdAt.toISOString(),

@@ -5,28 +5,61 @@ import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { MANAGED_TRUNK_NAME } from './telephony-sync.ts';
 
-// Keeping LiveKit in step beyond a route's own changes: re-pushes after an agent's config
-// changes, `telephony.sync` repairing drift, and the operator's trunk (LIVEKIT_SIP_TRUNK_ID).
+// Keeping LiveKit in step beyond a route's own changes: re-pushes after a new version is
+// published, `telephony.sync` repairing drift, and the operator's trunk (LIVEKIT_SIP_TRUNK_ID).
 
 const DID = '+14155550100';
 const OTHER_DID = '+442079460958';
 
-describe('agent config changes', () => {
-  test("re-sync the agent's routes in the background: the rule carries the new config", async () => {
-    const { sip, telephony, agents, agent } = setupTelephony();
+describe('publishing a new version', () => {
+  test('re-syncs the agent\'s numbers that follow "published"; saving the draft and numbers pinned to a version are left alone', async () => {
+    const { sip, telephony, services, agent } = setupTelephony();
     const { id: agentId } = await agent();
     await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
-    await telephony.createRoute(TEST_WORKSPACE_ID, { did: OTHER_DID, agentId });
-    await agents.update(TEST_WORKSPACE_ID, { agentId, config: { greeting: 'Updated greeting' } });
+    const pinned = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: OTHER_DID,
+      agentId,
+      agentVersion: 1,
+    });
+    const pinnedRule = (await rulesOf(sip)).find((rule) => rule.id === pinned.sync.ruleId);
+    const calls = sip.calls;
+
+    // A saved draft is not live: LiveKit is not even asked.
+    await services.agents.update(TEST_WORKSPACE_ID, {
+      agentId,
+      config: { greeting: 'Updated greeting' },
+    });
+    await telephony.settled();
+    expect(sip.calls).toBe(calls);
+    expect((await rulesOf(sip)).map((rule) => metadataOf(rule).config.greeting)).toEqual([
+      'Hello!',
+      'Hello!',
+    ]);
+
+    await services.agentVersions.publish(TEST_WORKSPACE_ID, { agentId });
     await telephony.settled();
     const rules = await rulesOf(sip);
-    expect(rules.map((rule) => metadataOf(rule).config.greeting)).toEqual([
-      'Updated greeting',
-      'Updated greeting',
-    ]);
+    const following = rules.find((rule) => rule.id !== pinned.sync.ruleId);
+    expect(metadataOf(following)).toMatchObject({
+      agentVersion: 2,
+      config: { greeting: 'Updated greeting' },
+    });
+    // The pinned number's rule is exactly as it was: version 1.
+    expect(rules.find((rule) => rule.id === pinned.sync.ruleId)).toEqual(pinnedRule);
+    expect(metadataOf(pinnedRule)).toMatchObject({
+      agentVersion: 1,
+      config: { greeting: 'Hello!' },
+    });
     expect(
-      (await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 20 })).items.map((r) => r.sync.state),
-    ).toEqual(['synced', 'synced']);
+      (await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 20 })).items.map((r) => [
+        r.did,
+        r.agentVersion,
+        r.sync.state,
+      ]),
+    ).toEqual([
+      [DID, null, 'synced'],
+      [OTHER_DID, 1, 'synced'],
+    ]);
   });
 
   test('a rename does not touch LiveKit', async () => {
@@ -39,16 +72,15 @@ describe('agent config changes', () => {
     expect(sip.calls).toBe(calls);
   });
 
-  test('with LiveKit down the routes are marked error and agents.update still succeeds; sync repairs the stale metadata', async () => {
-    const { sip, telephony, agents, agent } = setupTelephony();
+  test('with LiveKit down the routes are marked error and the publish still succeeds; sync repairs the stale metadata', async () => {
+    const { sip, telephony, services, agent } = setupTelephony();
     const { id: agentId } = await agent();
     const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    await services.agents.update(TEST_WORKSPACE_ID, { agentId, config: { greeting: 'v2' } });
     sip.failWith(livekitDown());
     await expect(
-      agents.update(TEST_WORKSPACE_ID, { agentId, config: { greeting: 'v2' } }),
-    ).resolves.toMatchObject({
-      version: 2,
-    });
+      services.agentVersions.publish(TEST_WORKSPACE_ID, { agentId }),
+    ).resolves.toMatchObject({ status: 'published', version: { version: 2 } });
     await telephony.settled();
     expect((await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).sync).toMatchObject({
       state: 'error',
@@ -59,7 +91,10 @@ describe('agent config changes', () => {
     expect(report.updated).toEqual([
       { routeId: route.id, did: DID, ruleId: route.sync.ruleId, changed: ['metadata'] },
     ]);
-    expect(metadataOf((await rulesOf(sip))[0]).config.greeting).toBe('v2');
+    expect(metadataOf((await rulesOf(sip))[0])).toMatchObject({
+      agentVersion: 2,
+      config: { greeting: 'v2' },
+    });
     expect((await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).sync.state).toBe('synced');
   });
 });

@@ -1,4 +1,3 @@
-import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
 import type { TelephonySyncReport } from '../../shared/telephony.schema.ts';
 import { AppError, NotFoundError, ServiceUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +14,7 @@ import {
   sameNumber,
   sameNumbers,
 } from './dispatch-rules.ts';
+import type { RouteConfigResolver } from './telephony.service.ts';
 
 /** The inbound trunk Switchboard keeps when LIVEKIT_SIP_TRUNK_ID is not set. */
 export const MANAGED_TRUNK_NAME = 'switchboard-inbound';
@@ -28,8 +28,8 @@ export interface TelephonySyncDeps {
   trunkId?: string;
   /** The name of the trunk Switchboard keeps (default `switchboard-inbound`). */
   managedTrunkName?: string;
-  /** The agent's config as a call gets it (what the rule's job metadata carries). */
-  resolveConfig(workspaceId: string, agentId: string): Promise<ResolvedAgentConfig>;
+  /** The config a route's calls get, and its version (what the rule's job metadata carries). */
+  resolveConfig: RouteConfigResolver;
   logger?: Logger;
   now?: () => Date;
 }
@@ -41,8 +41,15 @@ export interface TelephonySync {
    * how that went on it; never throws for LiveKit's failures. Answers the route as stored after.
    */
   push(route: DidRouteRecord): Promise<DidRouteRecord>;
-  /** Marks the agent's live routes `pending` and pushes them again in the background. */
-  repushAgentRoutes(workspaceId: string, agentId: string): Promise<void>;
+  /**
+   * Marks the agent's live routes `pending` and pushes them again in the background; with
+   * `followingPublished`, only those that follow "published" (not those pinned to a version).
+   */
+  repushAgentRoutes(
+    workspaceId: string,
+    agentId: string,
+    options?: { followingPublished?: boolean },
+  ): Promise<void>;
   /**
    * Reconciles LiveKit's trunk and dispatch rules with the routes of every workspace, and reports
    * what it did to `workspaceId`'s routes (see `sync` below).
@@ -209,10 +216,16 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
         service: 'livekit-sip',
         reason: 'unavailable',
       });
+    const { config, version } = await deps.resolveConfig(
+      route.workspaceId,
+      route.agentId,
+      route.agentVersion,
+    );
     const desired = buildDispatchRule(route, {
       trunkId: trunk.id,
       agentName,
-      config: await deps.resolveConfig(route.workspaceId, route.agentId),
+      config,
+      agentVersion: version,
     });
     const keep = owned.find((rule) => rule.id === route.sync.ruleId) ?? owned[0];
     const extras = owned.filter((rule) => rule !== keep);
@@ -320,8 +333,10 @@ export function createTelephonySync(deps: TelephonySyncDeps): TelephonySync {
       return (await queue.run(() => pushNow(route.id))) ?? route;
     },
 
-    async repushAgentRoutes(workspaceId, agentId) {
-      const affected = await routes.listByAgent(workspaceId, agentId);
+    async repushAgentRoutes(workspaceId, agentId, options = {}) {
+      const affected = (await routes.listByAgent(workspaceId, agentId)).filter(
+        (route) => !options.followingPublished || route.agentVersion === null,
+      );
       for (const route of affected) {
         await routes.setSync(route.id, route.revision, pendingFrom(route.sync));
         inBackground(() => pushNow(route.id));

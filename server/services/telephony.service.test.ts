@@ -12,7 +12,6 @@ import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.me
 import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { NotFoundError, ServiceUnavailableError } from '../errors.ts';
 import type { AgentStore } from '../ports/agent-store.port.ts';
-import { createAgentService } from './agent.service.ts';
 import { resolveAgentConfig } from './config-resolver.ts';
 import { MANAGED_TRUNK_NAME } from './telephony-sync.ts';
 import { createTelephonyService } from './telephony.service.ts';
@@ -24,7 +23,7 @@ const DID = '+14155550100';
 const OTHER_DID = '+442079460958';
 
 describe('a new route', () => {
-  test('is saved, then gets exactly one rule: its number on the trunk, a room per caller, the agent with { agentId, did, config }', async () => {
+  test('is saved, then gets exactly one rule: its number on the trunk, a room per caller, the agent with { agentId, did, agentVersion, config }', async () => {
     const { sip, telephony, agent } = setupTelephony();
     const { id: agentId, config } = await agent();
     const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
@@ -61,8 +60,10 @@ describe('a new route', () => {
     expect(metadataOf(rules[0])).toEqual({
       agentId,
       did: DID,
+      agentVersion: 1,
       config: resolveAgentConfig({ stored: config }),
     });
+    expect(route.agentVersion).toBeNull();
     expect(route.sync.syncedAt).toEqual(expect.any(String));
   });
 
@@ -137,15 +138,17 @@ describe('a new route', () => {
 
   test('an agent deleted between the check and the insert: the route is withdrawn and NOT_FOUND', async () => {
     const routes = createMemoryDidRouteStore();
-    const agents = createAgentService({ store: createMemoryAgentStore() });
+    // Agents (and versions) over another route store: their delete does not see this route.
+    const services = buildServices();
+    const { agents } = services;
     const { id: agentId } = await agents.create(TEST_WORKSPACE_ID, buildAgentInput());
     let checks = 0;
     const telephony = createTelephonyService({
       routes,
       sip: createMemorySip(),
       agentName: 'a',
+      versions: services.agentVersions,
       agents: {
-        onAgentChanged: (listener) => agents.onAgentChanged(listener),
         namesByIds: (workspaceId, ids) => agents.namesByIds(workspaceId, ids),
         getRecord: async (workspaceId, id) => {
           if (++checks > 1) await agents.delete(workspaceId, id);
@@ -344,6 +347,7 @@ describe('the agent a route names', () => {
     const orphan = await routes.create(TEST_WORKSPACE_ID, {
       did: OTHER_DID,
       agentId: stranger,
+      agentVersion: null,
       label: null,
       sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
     });
@@ -353,5 +357,80 @@ describe('the agent a route names', () => {
       id: stranger,
       name: null,
     });
+  });
+});
+
+describe('a number pinned to a version', () => {
+  const setupTwoVersions = async () => {
+    const setup = setupTelephony();
+    const { id: agentId } = await setup.agent();
+    await setup.agents.update(TEST_WORKSPACE_ID, { agentId, config: { greeting: 'Second' } });
+    await setup.services.agentVersions.publish(TEST_WORKSPACE_ID, { agentId });
+    return { ...setup, agentId };
+  };
+
+  test("runs that version: its rule carries the version's config, and resolve says so", async () => {
+    const { sip, telephony, agentId } = await setupTwoVersions();
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, {
+      did: DID,
+      agentId,
+      agentVersion: 1,
+    });
+    expect(route).toMatchObject({ agentVersion: 1, sync: { state: 'synced' } });
+    expect(metadataOf((await rulesOf(sip))[0])).toMatchObject({
+      agentVersion: 1,
+      config: { greeting: 'Hello!' },
+    });
+    expect(await telephony.resolve(TEST_WORKSPACE_ID, { did: DID })).toMatchObject({
+      agentVersion: 1,
+      config: { greeting: 'Hello!' },
+    });
+  });
+
+  test('re-pinning and unpinning re-sync the rule; another agent without a version follows its published one', async () => {
+    const { sip, telephony, agentId, agent } = await setupTwoVersions();
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    expect(metadataOf((await rulesOf(sip))[0])).toMatchObject({ agentVersion: 2 });
+
+    const pinned = await telephony.updateRoute(TEST_WORKSPACE_ID, {
+      routeId: route.id,
+      agentVersion: 1,
+    });
+    expect(pinned).toMatchObject({ agentVersion: 1, sync: { state: 'synced' } });
+    expect(metadataOf((await rulesOf(sip))[0])).toMatchObject({ agentVersion: 1 });
+
+    const other = await agent();
+    const moved = await telephony.updateRoute(TEST_WORKSPACE_ID, {
+      routeId: route.id,
+      agentId: other.id,
+    });
+    expect(moved).toMatchObject({ agentId: other.id, agentVersion: null });
+    expect(metadataOf((await rulesOf(sip))[0])).toMatchObject({
+      agentId: other.id,
+      agentVersion: 1,
+    });
+  });
+
+  test('a version the agent does not have is NOT_FOUND at agentVersion, and nothing changes', async () => {
+    const { sip, telephony, agentId } = await setupTwoVersions();
+    const error = await telephony
+      .createRoute(TEST_WORKSPACE_ID, { did: DID, agentId, agentVersion: 9 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({
+      issues: [{ path: ['agentVersion'] }],
+      details: { reason: 'not-found', resource: 'agent-version', id: `${agentId}:v9` },
+    });
+    expect(await telephony.listRoutes(TEST_WORKSPACE_ID, { limit: 5 })).toMatchObject({
+      items: [],
+    });
+
+    const route = await telephony.createRoute(TEST_WORKSPACE_ID, { did: DID, agentId });
+    const calls = sip.calls;
+    await expect(
+      telephony.updateRoute(TEST_WORKSPACE_ID, { routeId: route.id, agentVersion: 3 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await telephony.getRoute(TEST_WORKSPACE_ID, route.id)).toEqual(route);
+    expect(sip.calls).toBe(calls);
   });
 });

@@ -13,7 +13,9 @@ import type { Logger } from '../logger.ts';
 import type { AgentReferences } from '../ports/agent-references.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
+import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
 import type { AgentService } from './agent.service.ts';
+import type { AgentVersionService } from './agent-version.service.ts';
 import { createConfigResolver } from './config-resolver.ts';
 import { createTelephonyRoutes } from './telephony-routes.ts';
 import { createTelephonySync } from './telephony-sync.ts';
@@ -26,7 +28,10 @@ export interface TelephonyService {
   listRoutes(workspaceId: string, input: DidRouteListQuery): Promise<DidRouteList>;
   getRoute(workspaceId: string, routeId: string): Promise<DidRoute>;
   /** Saves the route, then brings LiveKit in step; the answer's `sync` says how that went. */
-  createRoute(workspaceId: string, input: DidRouteCreateData): Promise<DidRoute>;
+  createRoute(
+    workspaceId: string,
+    input: Omit<DidRouteCreateData, 'agentVersion'> & { agentVersion?: number | null },
+  ): Promise<DidRoute>;
   updateRoute(workspaceId: string, input: DidRouteUpdateData): Promise<DidRoute>;
   deleteRoute(workspaceId: string, routeId: string): Promise<DidRouteDeleted>;
   /** The agent a call to the number reaches, with its config resolved as `session.start` does. */
@@ -42,7 +47,9 @@ export interface TelephonyService {
 
 export interface TelephonyServiceDeps {
   routes: DidRouteStore;
-  agents: Pick<AgentService, 'getRecord' | 'namesByIds' | 'onAgentChanged'>;
+  agents: Pick<AgentService, 'getRecord' | 'namesByIds'>;
+  /** What numbers run: the agent's published version, or the one a route pins. */
+  versions: Pick<AgentVersionService, 'get' | 'published' | 'onPublished'>;
   sip: SipDispatch;
   /** AGENT_NAME: the worker each call's room dispatches. */
   agentName: string;
@@ -52,6 +59,31 @@ export interface TelephonyServiceDeps {
   managedTrunkName?: string;
   logger?: Logger;
   now?: () => Date;
+}
+
+/**
+ * The config a number's calls run: the agent's published version (`agentVersion` null, the route
+ * follows "published") or the version the route pins, resolved as `session.start` resolves it.
+ */
+export type RouteConfigResolver = (
+  workspaceId: string,
+  agentId: string,
+  agentVersion: number | null,
+) => Promise<{ config: ResolvedAgentConfig; version: number }>;
+
+export function createRouteConfigResolver(
+  versions: Pick<AgentVersionService, 'get' | 'published'>,
+): RouteConfigResolver {
+  return async (workspaceId, agentId, agentVersion) => {
+    const found =
+      agentVersion === null
+        ? await versions.published(workspaceId, agentId)
+        : await versions.get(workspaceId, agentId, agentVersion);
+    const config = await createConfigResolver({
+      loadStoredConfig: async () => found.config,
+    }).resolve({ agentId });
+    return { config, version: found.version };
+  };
 }
 
 /** AgentReferences over the route store: an agent with live numbers cannot be deleted. */
@@ -69,7 +101,8 @@ export function createRouteReferences(routes: DidRouteStore): AgentReferences {
  * Every change is saved first (sync state `pending`), then pushed to LiveKit: the inbound trunk
  * gets the routed numbers (when Switchboard keeps it), and each live route has exactly one rule
  * named `switchboard:<routeId>`, limited to the trunk and the number, that puts each caller in a
- * new room and dispatches AGENT_NAME with `{ agentId, did, config }`. A push that fails leaves the
+ * new room and dispatches AGENT_NAME with `{ agentId, did, agentVersion, config }`: the agent's
+ * published version (re-pushed on every publish) or the version the route pins. A push that fails leaves the
  * route marked `error` with the reason; `sync` repairs whatever drifted. In three parts:
  * - telephony-routes.ts: the routes (validation, one live route per number, a live agent each);
  * - telephony-sync.ts: pushes and `sync`, one at a time, against LiveKit's trunk and rules;
@@ -77,10 +110,7 @@ export function createRouteReferences(routes: DidRouteStore): AgentReferences {
  */
 export function createTelephonyService(deps: TelephonyServiceDeps): TelephonyService {
   const now = deps.now ?? (() => new Date());
-  const resolveConfig = (workspaceId: string, agentId: string) =>
-    createConfigResolver({
-      loadStoredConfig: async (id) => (await deps.agents.getRecord(workspaceId, id)).config,
-    }).resolve({ agentId });
+  const resolveConfig = createRouteConfigResolver(deps.versions);
 
   const sync = createTelephonySync({
     routes: deps.routes,
@@ -93,16 +123,17 @@ export function createTelephonyService(deps: TelephonyServiceDeps): TelephonySer
     now,
   });
 
-  // A rule carries a snapshot of its agent's config: a config change re-pushes the agent's routes.
-  deps.agents.onAgentChanged(async ({ agent, fields }) => {
-    if (!fields.includes('config')) return;
-    await sync.repushAgentRoutes(agent.workspaceId, agent.id);
+  // A rule carries a snapshot of a published version: a new publish re-pushes the agent's routes
+  // that follow "published". Saving the draft changes no number, and pinned numbers stay put.
+  deps.versions.onPublished(async ({ workspaceId, agentId }) => {
+    await sync.repushAgentRoutes(workspaceId, agentId, { followingPublished: true });
   });
 
   return {
     ...createTelephonyRoutes({
       routes: deps.routes,
       agents: deps.agents,
+      versions: deps.versions,
       sync,
       resolveConfig,
       now,

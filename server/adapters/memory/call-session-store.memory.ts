@@ -130,6 +130,7 @@ function newRecord(session: NewCallSession, id: string): CallSessionRecord {
     sip: clone(session.sip ?? null),
     dispatchId: session.dispatchId ?? null,
     agentVersion: session.agentVersion ?? null,
+    draft: session.draft ?? false,
     ...startedLifecycle(),
     id,
   };

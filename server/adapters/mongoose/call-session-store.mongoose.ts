@@ -31,6 +31,7 @@ export function toCallSessionRecord(doc: CallSessionDocument): CallSessionRecord
     agentId: doc.agentId ?? null,
     // Calls stored before versions were pinned ran the agent's saved config.
     agentVersion: doc.agentVersion ?? null,
+    draft: doc.draft ?? false,
     roomName: doc.roomName,
     config: doc.config as Record<string, unknown>,
     configHash: doc.configHash,
@@ -71,6 +72,7 @@ function newDocument(session: NewCallSession) {
     sip,
     dispatchId: session.dispatchId ?? null,
     agentVersion: session.agentVersion ?? null,
+    draft: session.draft ?? false,
     phoneNumbers: [...new Set([sip?.fromNumber, sip?.toNumber].filter((n): n is string => !!n))],
     ...startedLifecycle(),
   };

@@ -26,6 +26,7 @@ export const callSessionMongooseSchema = new Schema(
     type: { type: String, required: true },
     agentId: { type: String, default: null },
     agentVersion: { type: Number, default: null },
+    draft: { type: Boolean, default: false },
     roomName: { type: String, required: true },
     config: { type: Schema.Types.Mixed, required: true },
     configHash: { type: String, required: true },

@@ -41,6 +41,7 @@ describe('Mongoose route adapter: what is stored', () => {
     const outcome = await store.create(WS, {
       did: '+15550001001',
       agentId: AGENT,
+      agentVersion: null,
       label: null,
       sync: PENDING,
     });
@@ -49,6 +50,7 @@ describe('Mongoose route adapter: what is stored', () => {
     expect(raw).toMatchObject({
       did: '+15550001001',
       liveKey: '+15550001001',
+      agentVersion: null,
       label: null,
       sync: { state: 'pending', ruleId: null, error: null, syncedAt: null },
       revision: 1,
@@ -65,6 +67,7 @@ describe('Mongoose route adapter: what is stored', () => {
     const outcome = await store.create(WS, {
       did: '+15550001002',
       agentId: AGENT,
+      agentVersion: 2,
       label: 'x',
       sync: PENDING,
     });
@@ -126,6 +129,8 @@ describe('Mongoose route adapter: what is stored', () => {
       workspaceId: adopter,
       did: '+15550001077',
       revision: 2,
+      // Written before versions: it follows "published".
+      agentVersion: null,
     });
   });
 

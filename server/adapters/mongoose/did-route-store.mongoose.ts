@@ -20,6 +20,8 @@ export function toDidRouteRecord(doc: DidRouteDocument): DidRouteRecord {
     workspaceId: doc.workspaceId,
     did: doc.did,
     agentId: doc.agentId.toHexString(),
+    // Routes stored before versions follow "published".
+    agentVersion: doc.agentVersion ?? null,
     label: doc.label ?? null,
     sync: {
       state: doc.sync.state,
@@ -152,6 +154,7 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
             did: input.did,
             liveKey: input.did,
             agentId: objectId(input.agentId),
+            agentVersion: input.agentVersion,
             label: input.label,
             sync: input.sync,
             revision: 1,
@@ -173,6 +176,7 @@ export function createMongooseDidRouteStore(connection: Connection): MongooseDid
           set.liveKey = patch.did;
         }
         if (patch.agentId !== undefined) set.agentId = objectId(patch.agentId);
+        if (patch.agentVersion !== undefined) set.agentVersion = patch.agentVersion;
         if (patch.label !== undefined) set.label = patch.label;
         if (patch.sync !== undefined) set.sync = patch.sync;
         try {

@@ -29,6 +29,8 @@ export const didRouteMongooseSchema = new Schema(
     did: { type: String, required: true },
     liveKey: { type: String, required: true },
     agentId: { type: Schema.Types.ObjectId, required: true },
+    /** The pinned agent version; null (and absent, before versions) follows "published". */
+    agentVersion: { type: Number, default: null },
     label: { type: String, default: null },
     sync: { type: routeSyncMongooseSchema, required: true },
     revision: { type: Number, required: true, default: 1 },
