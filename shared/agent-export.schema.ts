@@ -143,16 +143,3 @@ export const agentDuplicateInputSchema = z.object({
 });
 export type AgentDuplicateInput = z.input<typeof agentDuplicateInputSchema>;
 export type AgentDuplicateData = z.output<typeof agentDuplicateInputSchema>;
-
-/** The file's name for an agent: `support-bot.switchboard-agent.json`. */
-export function exportFileName(agentName: string): string {
-  const slug = agentName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return `${slug || 'agent'}.switchboard-agent.json`;
-}
