@@ -12,6 +12,7 @@ import {
   WORKSPACE_B,
 } from '../testing/builders.ts';
 import { trpcError } from '../testing/trpc-error.ts';
+import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 
 const detailsOf = (error: unknown) => (error as { details?: ApiErrorDetails | null }).details;
 const issuesOf = (error: unknown) => (error as { issues?: ApiIssue[] }).issues;
@@ -120,6 +121,37 @@ describe('agents.import as a new agent', () => {
     const file = await owner.agents.export({ agentId: fresh.id });
     const imported = await owner.agents.import({ file, name: '  Night   desk ' });
     expect(imported.agent).toMatchObject({ name: 'Night desk', version: 1, config: PUBLISHED });
+  });
+});
+
+describe('a new agent made in steps', () => {
+  test('a failure saving the draft leaves an agent whose draft is its published version 1', async () => {
+    const store = createMemoryAgentStore();
+    let failUpdates = false;
+    const built = buildCaller({
+      store: {
+        ...store,
+        update: (...args) => {
+          if (failUpdates) throw new Error('the database went away');
+          return store.update(...args);
+        },
+      },
+    });
+    const owner = built.as(buildIdentity(WORKSPACE_A, 'owner'));
+    const source = await owner.agents.create(buildAgentInput({ config: PUBLISHED }));
+    await owner.agents.update({ agentId: source.id, config: DRAFT });
+    const file = await owner.agents.export({ agentId: source.id });
+
+    failUpdates = true;
+    const error = await trpcError(() => owner.agents.import({ file, name: 'Half made' }));
+    expect(error.code).toBe('INTERNAL_SERVER_ERROR');
+    const half = (await owner.agents.list({ query: 'Half made' })).items;
+    expect(half).toHaveLength(1);
+    const [agent] = half;
+    // What it would run is what the file said was live; only the draft's changes are missing.
+    expect(agent).toMatchObject({ version: 1, config: PUBLISHED });
+    const diff = await owner.agents.diff({ agentId: agent!.id, from: 'published', to: 'draft' });
+    expect(diff).toMatchObject({ from: { version: 1 }, changes: [] });
   });
 });
 
