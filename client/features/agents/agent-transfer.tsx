@@ -25,9 +25,6 @@ interface ImportProblem {
 
 /** The problems of a failed import, each with its path in the file (`draft.llm.temperature`). */
 function importProblemLines(error: ApiErrorInfo): string[] {
-  if (error.details?.reason === 'unsupported-format' && error.issues.length === 0) {
-    return [error.message];
-  }
   if (error.issues.length === 0) return [error.message];
   return error.issues.map((issue) => {
     // Paths lead from the procedure's input: `['file', 'draft', …]` is `draft…` in the file.
@@ -203,7 +200,8 @@ export function AgentTransferActions({ agent }: { agent: Agent }) {
       link.href = url;
       link.download = exportFileName(agent.name);
       link.click();
-      // The download has its own reference by now; a later tick is enough to let go of ours.
+      // The click parsed the URL, which resolves it to the blob (File API): the download holds
+      // the blob itself, so letting go of the URL afterwards cannot cut it short.
       window.setTimeout(() => URL.revokeObjectURL(url), 0);
     } catch (error) {
       toast.error(`Could not export “${agent.name}”: ${apiErrorInfo(error).message}`);
