@@ -72,6 +72,15 @@ export const agentImportFileSchema = z
       return;
     }
     const measured = measureJson(value, AGENT_EXPORT_MAX_BYTES);
+    if (measured.status === 'too_deep') {
+      ctx.addIssue({
+        code: 'custom',
+        path: measured.problem.path,
+        message: measured.problem.message,
+        input: value,
+      });
+      return;
+    }
     if (measured.status === 'too_large') {
       let bytes: number | null = null;
       try {
@@ -90,7 +99,7 @@ export const agentImportFileSchema = z
         input: value,
       });
     }
-    // Nesting and keys are checked by the configs' own guard once the format is known.
+    // Keys and values are checked by the configs' own guard once the format is known.
   })
   // The OpenAPI document (server/http/rest.ts) puts agentExportFileSchema's JSON schema here.
   .register(z.globalRegistry, { 'x-switchboard-schema': 'AgentExportFile' });

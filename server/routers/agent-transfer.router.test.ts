@@ -276,6 +276,16 @@ describe('a bad file is a clear error and changes nothing', () => {
       code: 'PAYLOAD_TOO_LARGE',
     },
     {
+      name: 'nesting deeper than allowed, even where the format has no field',
+      edit: (file) => {
+        let deep: unknown = 'bottom';
+        for (let i = 0; i < 40; i++) deep = { deeper: deep };
+        return { ...file, extra: deep };
+      },
+      code: 'BAD_REQUEST',
+      path: ['file', 'extra', ...Array<string>(31).fill('deeper')],
+    },
+    {
       name: 'not an object',
       edit: () => ['switchboard.agent'],
       code: 'BAD_REQUEST',
