@@ -582,7 +582,8 @@ describe('agents', () => {
     try {
       await page.goto('/agents');
       await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
-      for (let i = 0; i < 10; i++) {
+      // The menu, the account, then the list's actions (Import agent, New agent).
+      for (let i = 0; i < 15; i++) {
         await page.keyboard.press('Tab');
         const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
         if (focused === 'New agent') break;

@@ -15,6 +15,7 @@ import type { SipDispatch } from './ports/sip-dispatch.port.ts';
 import type { WorkspaceStore } from './ports/workspace-store.port.ts';
 import { createAgentService } from './services/agent.service.ts';
 import { createAgentVersionService } from './services/agent-version.service.ts';
+import { createAgentTransferService } from './services/agent-transfer.service.ts';
 import { createMemoryAgentVersionStore } from './adapters/memory/agent-version-store.memory.ts';
 import type { AgentVersionStore } from './ports/agent-version-store.port.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
@@ -130,6 +131,7 @@ export function createServices(wiring: ServiceWiring): Services {
     accounts: wiring.accounts,
     agents,
     agentVersions,
+    agentTransfer: createAgentTransferService({ agents, agentVersions, ...now }),
     calls: createCallHistoryService({
       store: wiring.callSessionStore,
       reports: wiring.callReportStore,

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.ts';
 import type { Accounts } from './ports/accounts.port.ts';
 import type { AgentService } from './services/agent.service.ts';
 import type { AgentVersionService } from './services/agent-version.service.ts';
+import type { AgentTransferService } from './services/agent-transfer.service.ts';
 import type { ApiKeyService } from './services/api-key.service.ts';
 import type { CallHistoryService } from './services/call-history.service.ts';
 import type { CallReportService } from './services/call-report.service.ts';
@@ -21,6 +22,8 @@ export interface Services {
   agents: AgentService;
   /** Agents' drafts, published versions, diffs and restores. */
   agentVersions: AgentVersionService;
+  /** Export, import and duplicate agents. */
+  agentTransfer: AgentTransferService;
   /** Call history: `sessions.*` and LiveKit's webhooks. */
   calls: CallHistoryService;
   /** Agent workers' call reports (`POST /api/sessions/:id/report`). */

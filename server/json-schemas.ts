@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentExportFileSchema } from '../shared/agent-export.schema.ts';
 import { callReportSchema } from '../shared/call-report.schema.ts';
 import { agentJobMetadataSchema } from '../shared/session.schema.ts';
 
@@ -9,7 +10,8 @@ import { agentJobMetadataSchema } from '../shared/session.schema.ts';
  * `GET /api/schemas/<name>.json`.
  * - the job metadata as the server writes it (`io: 'output'`: what a worker receives);
  * - the call report as the server accepts it (`io: 'input'`: what a worker sends; unknown keys
- *   are ignored).
+ *   are ignored);
+ * - an agent export file as `agents.export` writes it (`agents.import` reads the same).
  */
 const PUBLISHED = {
   'agent-job-metadata.schema': {
@@ -25,6 +27,13 @@ const PUBLISHED = {
     title: 'Switchboard call report',
     description:
       "What an agent worker POSTs to the job metadata's report.url (Authorization: Bearer report.token) at the end of a call. A repeat replaces the earlier report.",
+  },
+  'agent-export.schema': {
+    schema: agentExportFileSchema,
+    io: 'output',
+    title: 'Switchboard agent export file',
+    description:
+      "An agent's draft and published config (`<name>.switchboard-agent.json`), as agents.export writes it and agents.import reads it. published.configHash is the sha-256 (hex) of the canonical JSON of published.config (keys sorted, no whitespace).",
   },
 } as const;
 

@@ -119,6 +119,16 @@ export type ApiErrorDetails =
   | { reason: 'room-busy'; roomName: string; retryAfterSeconds: number }
   /** `agents.publish` / `agents.restore` lost the race for a version number too many times. */
   | { reason: 'publish-busy'; agentId: string; retryAfterSeconds: number }
+  /**
+   * `agents.import` of a file that is not an agent export (`format`), or of a `formatVersion`
+   * this server does not read: `supportedVersions` are those it does.
+   */
+  | {
+      reason: 'unsupported-format';
+      format: string | null;
+      formatVersion: number | null;
+      supportedVersions: number[];
+    }
   /** `session.start` with a `userIdentity` that is connected to that room already. */
   | { reason: 'identity-in-use'; roomName: string; identity: string }
   /** What was looked for and not found, or is another workspace's: the two look the same. */

@@ -76,6 +76,7 @@ const REASONS: Record<ApiErrorReason, true> = {
   'identity-in-use': true,
   'room-busy': true,
   'publish-busy': true,
+  'unsupported-format': true,
   'not-found': true,
   'too-large': true,
   'not-configured': true,

@@ -278,7 +278,7 @@ describe('POST /api/sessions/:sessionId/report', () => {
 });
 
 describe('GET /api/schemas/<name>.json', () => {
-  test.each(['agent-job-metadata.schema', 'call-report.schema'])(
+  test.each(['agent-job-metadata.schema', 'call-report.schema', 'agent-export.schema'])(
     '%s is served as committed, public and cacheable',
     async (name) => {
       const { base } = await start();

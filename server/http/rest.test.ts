@@ -161,6 +161,40 @@ describe('agents over REST', () => {
     });
   });
 
+  test('transfer: export a file, import it as a new agent, a bad one is 400 by path, duplicate', async () => {
+    const { call } = await start();
+    const agent = (
+      await call('POST', '/agents', { body: buildAgentInput({ config: { instructions: 'One.' } }) })
+    ).json() as Agent;
+    const exported = await call('GET', `/agents/${agent.id}/export`);
+    expect(exported.status, exported.text).toBe(200);
+    const file = exported.json() as { published: { config: unknown } };
+    expect(file).toMatchObject({ format: 'switchboard.agent', formatVersion: 1 });
+
+    const imported = await call('POST', '/agents/import', { body: { file, name: 'Imported' } });
+    expect(imported.status, imported.text).toBe(200);
+    expect(imported.json()).toMatchObject({ status: 'created', agent: { name: 'Imported' } });
+    const bad = await call('POST', '/agents/import', {
+      body: { file: { ...file, published: { ...file.published, config: { llm: 'x' } } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad).data.issues.map((issue) => issue.path)).toEqual([
+      ['file', 'published', 'config', 'llm'],
+    ]);
+    const newer = await call('POST', '/agents/import', {
+      body: { file: { ...file, formatVersion: 9 } },
+    });
+    expect(newer.status).toBe(400);
+    expect(errorOf(newer).data.details).toMatchObject({ reason: 'unsupported-format' });
+
+    const copy = await call('POST', `/agents/${agent.id}/duplicate`, { body: { name: 'Copy' } });
+    expect(copy.status, copy.text).toBe(200);
+    expect(copy.json()).toMatchObject({
+      agent: { name: 'Copy', config: { instructions: 'One.' } },
+    });
+    expect((await call('GET', `/agents/${'f'.repeat(24)}/export`)).status).toBe(404);
+  });
+
   test('invalid input is 400 with each issue’s path; a query string is read as its types', async () => {
     const { call } = await start();
     const bad = await call('POST', '/agents', {
@@ -595,6 +629,9 @@ describe('GET /api/v1/openapi.json', () => {
         'DELETE /agents/{agentId}/versions/{version}',
         'POST /agents/{agentId}/diff',
         'POST /agents/{agentId}/restore',
+        'GET /agents/{agentId}/export',
+        'POST /agents/import',
+        'POST /agents/{agentId}/duplicate',
         'POST /session',
         'GET /sessions',
         'GET /sessions/{sessionId}',

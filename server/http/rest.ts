@@ -8,6 +8,7 @@ import {
 } from 'trpc-to-openapi';
 import type { SchemaObject } from 'openapi3-ts/oas31';
 import type { z } from 'zod';
+import { agentExportFileSchema } from '../../shared/agent-export.schema.ts';
 import { agentConfigShapeSchema } from '../../shared/agent.schema.ts';
 import type { ApiErrorData, ApiErrorDetails } from '../../shared/errors.ts';
 import { agentConfigOverridesShapeSchema } from '../../shared/session.schema.ts';
@@ -390,6 +391,7 @@ export function createOpenApiDocument(router: AppRouter): OpenAPIObject {
     defs: {
       AgentConfig: agentConfigShapeSchema,
       AgentConfigOverrides: agentConfigOverridesShapeSchema,
+      AgentExportFile: agentExportFileSchema,
     },
   });
   const components = (document.components ??= {});

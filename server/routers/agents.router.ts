@@ -26,6 +26,14 @@ import {
   type AgentRestoreOutput,
   type AgentVersion,
 } from '../../shared/agent-version.schema.ts';
+import {
+  agentDuplicateInputSchema,
+  agentExportFileSchema,
+  agentImportInputSchema,
+  agentImportOutputSchema,
+  type AgentExportFile,
+  type AgentImportOutput,
+} from '../../shared/agent-export.schema.ts';
 import { outputAs, router, workspaceProcedure } from '../trpc.ts';
 
 const tags = ['agents'];
@@ -207,5 +215,60 @@ export const agentsRouter = router({
     .output(agentDeleteVersionOutputSchema)
     .mutation(({ ctx, input }) =>
       ctx.services.agentVersions.deleteVersion(ctx.caller.workspaceId, input),
+    ),
+  export: workspaceProcedure
+    .meta({
+      permission: 'agents:read',
+      openapi: {
+        method: 'GET',
+        path: '/agents/{agentId}/export',
+        tags,
+        summary: 'An export file of the agent: its draft and its published config',
+        description:
+          'The file `agents.import` reads (README "Agent export files"): `format`, `formatVersion` 1, ' +
+          '`exportedAt`, `agent` (name, description), `draft` and `published` (version, configHash, config).',
+      },
+    })
+    .input(agentIdInputSchema)
+    .output(outputAs<AgentExportFile>(agentExportFileSchema))
+    .query(({ ctx, input }) =>
+      ctx.services.agentTransfer.export(ctx.caller.workspaceId, input.agentId),
+    ),
+  import: workspaceProcedure
+    .meta({
+      permission: 'agents:write',
+      openapi: {
+        method: 'POST',
+        path: '/agents/import',
+        tags,
+        summary: 'Import an export file as a new agent, or as the draft of an agent',
+        description:
+          '`file` is an export file. Without `agentId`: a new agent (named `name`, or as in the file) ' +
+          "whose version 1 is the file's published config and whose draft is the file's draft. With " +
+          "`agentId`: the file's draft becomes that agent's draft (`expectedVersion` as in PATCH); " +
+          'nothing is published. A bad file is a 400 naming the path (`file.draft.llm.temperature`; ' +
+          'an unknown `formatVersion` has `details.reason: "unsupported-format"`) and changes nothing.',
+        errorResponses: { 409: 'The draft changed since `expectedVersion`' },
+      },
+    })
+    .input(agentImportInputSchema)
+    .output(outputAs<AgentImportOutput>(agentImportOutputSchema))
+    .mutation(({ ctx, input }) =>
+      ctx.services.agentTransfer.import(ctx.caller.workspaceId, input, ctx.caller.actor),
+    ),
+  duplicate: workspaceProcedure
+    .meta({
+      permission: 'agents:write',
+      openapi: {
+        method: 'POST',
+        path: '/agents/{agentId}/duplicate',
+        tags,
+        summary: "A new agent with this one's draft, and its published config as version 1",
+      },
+    })
+    .input(agentDuplicateInputSchema)
+    .output(outputAs<AgentImportOutput>(agentImportOutputSchema))
+    .mutation(({ ctx, input }) =>
+      ctx.services.agentTransfer.duplicate(ctx.caller.workspaceId, input, ctx.caller.actor),
     ),
 });

@@ -9,6 +9,7 @@ import { RecentCalls } from '../calls/recent-calls.tsx';
 import { TalkPanel } from '../session/talk-panel.tsx';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { AgentEditor } from './agent-editor.tsx';
+import { AgentTransferActions } from './agent-transfer.tsx';
 import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -81,15 +82,18 @@ function AgentDetail({ agent }: { agent: Agent }) {
             · <span className="mono">{agent.id}</span>
           </p>
         </div>
-        {canWrite && (
-          <button
-            type="button"
-            className="button button--ghost-danger"
-            onClick={() => setConfirmDelete(true)}
-          >
-            Delete agent
-          </button>
-        )}
+        <div className="page-header__actions">
+          <AgentTransferActions agent={agent} />
+          {canWrite && (
+            <button
+              type="button"
+              className="button button--ghost-danger"
+              onClick={() => setConfirmDelete(true)}
+            >
+              Delete agent
+            </button>
+          )}
+        </div>
       </header>
       <div className="agent-layout">
         <aside className="agent-layout__aside" aria-label="Talk to this agent">

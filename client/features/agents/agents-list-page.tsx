@@ -8,6 +8,7 @@ import { trpc } from '../../lib/trpc.ts';
 import { useCan } from '../account/account-context.ts';
 import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
+import { ImportAgentButton } from './agent-transfer.tsx';
 import { LoadMore } from '../../components/load-more.tsx';
 
 const PAGE_SIZE = 20;
@@ -90,9 +91,12 @@ export function AgentsListPage() {
           </p>
         </div>
         {canWrite && (
-          <Link className="button button--primary" to="/agents/new">
-            New agent
-          </Link>
+          <div className="page-header__actions">
+            <ImportAgentButton />
+            <Link className="button button--primary" to="/agents/new">
+              New agent
+            </Link>
+          </div>
         )}
       </header>
 
