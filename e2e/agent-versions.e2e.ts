@@ -7,7 +7,15 @@
 
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiClient, connectBrowser, openPage, screenshot, uniqueName } from './support/browser.ts';
+import {
+  apiClient,
+  connectBrowser,
+  horizontalOverflow,
+  openPage,
+  PHONE,
+  screenshot,
+  uniqueName,
+} from './support/browser.ts';
 
 let browser: Browser;
 const api = apiClient();
@@ -203,6 +211,23 @@ async function pinNumber(page: Page, agent: Agent): Promise<void> {
   expect((await api.telephony.resolve.query({ did: number.e164 })).agentVersion).toBe(3);
 }
 
+/** On a phone the publish bar, the history and the diff fit the width. */
+async function onAPhone(agent: Agent): Promise<void> {
+  const { context, page } = await openPage(browser, PHONE);
+  try {
+    await page.goto(`/agents/${agent.id}`);
+    await publishing(page).getByText('Published v3').waitFor();
+    await versionRow(page, 'v3').getByText('Restored from v1').waitFor();
+    await page.getByRole('combobox', { name: 'From', exact: true }).selectOption('1');
+    await page.getByRole('combobox', { name: 'To', exact: true }).selectOption('2');
+    await page.getByRole('region', { name: 'Differences from v1 to v2' }).waitFor();
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'phone-agent-versions', { fullPage: true });
+  } finally {
+    await context.close();
+  }
+}
+
 describe('agent versions', () => {
   test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version', async () => {
     const agent = await api.agents.create.mutate({
@@ -224,5 +249,6 @@ describe('agent versions', () => {
     } finally {
       await context.close();
     }
+    await onAPhone(agent);
   });
 });

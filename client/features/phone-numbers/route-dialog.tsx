@@ -264,20 +264,6 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
         )}
       </Field>
       <Field
-        id={ids.version}
-        label="Version"
-        hint="“Published” moves the number to each new publish; a pinned version stays until you change it here."
-      >
-        {(control) => (
-          <RouteVersionPicker
-            control={control}
-            agentId={agent?.id ?? null}
-            value={version}
-            onChange={setVersion}
-          />
-        )}
-      </Field>
-      <Field
         id={ids.label}
         label="Label"
         errors={errors.label}
@@ -294,6 +280,20 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
               setLabel(event.target.value);
               setField('label');
             }}
+          />
+        )}
+      </Field>
+      <Field
+        id={ids.version}
+        label="Version"
+        hint="“Published” moves the number to each new publish; a pinned version stays until you change it here."
+      >
+        {(control) => (
+          <RouteVersionPicker
+            control={control}
+            agentId={agent?.id ?? null}
+            value={version}
+            onChange={setVersion}
           />
         )}
       </Field>
