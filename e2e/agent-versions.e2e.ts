@@ -211,12 +211,42 @@ async function pinNumber(page: Page, agent: Agent): Promise<void> {
   expect((await api.telephony.resolve.query({ did: number.e164 })).agentVersion).toBe(3);
 }
 
+/**
+ * A draft saved elsewhere while the publish dialog is open publishes nothing: the dialog says so,
+ * reloads the draft on request, and then publishes what is shown.
+ */
+async function publishAfterConflict(page: Page, agent: Agent): Promise<void> {
+  await page.goto(`/agents/${agent.id}`);
+  await publishing(page).getByText('Published v3').waitFor();
+  await publishing(page).getByRole('button', { name: 'Publish…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Publish “${agent.name}”` });
+  const onScreen = await api.agents.get.query({ agentId: agent.id });
+  await api.agents.update.mutate({
+    agentId: agent.id,
+    expectedVersion: onScreen.version,
+    config: { ...onScreen.config, greeting: 'Saved in another tab' },
+  });
+  await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+  await dialog.getByRole('alert').filter({ hasText: 'Nothing was published.' }).waitFor();
+  expect((await versionsOf(agent.id))[0]?.version).toBe(3);
+
+  await dialog.getByRole('button', { name: 'Reload the draft' }).click();
+  await expect
+    .poll(() => page.getByRole('textbox', { name: 'Greeting', exact: true }).inputValue())
+    .toBe('Saved in another tab');
+  await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+  await status(page, `Published v4 of “${agent.name}”`).waitFor();
+  await publishing(page).getByText('Published v4').waitFor();
+  const v4 = await api.agents.version.query({ agentId: agent.id, version: 4 });
+  expect(v4.config.greeting).toBe('Saved in another tab');
+}
+
 /** On a phone the publish bar, the history and the diff fit the width. */
 async function onAPhone(agent: Agent): Promise<void> {
   const { context, page } = await openPage(browser, PHONE);
   try {
     await page.goto(`/agents/${agent.id}`);
-    await publishing(page).getByText('Published v3').waitFor();
+    await publishing(page).getByText('Published v4').waitFor();
     await versionRow(page, 'v3').getByText('Restored from v1').waitFor();
     await page.getByRole('combobox', { name: 'From', exact: true }).selectOption('1');
     await page.getByRole('combobox', { name: 'To', exact: true }).selectOption('2');
@@ -229,7 +259,7 @@ async function onAPhone(agent: Agent): Promise<void> {
 }
 
 describe('agent versions', () => {
-  test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version', async () => {
+  test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version → a publish that meets a newer draft', async () => {
     const agent = await api.agents.create.mutate({
       name: uniqueName('Versioned'),
       config: {
@@ -246,6 +276,7 @@ describe('agent versions', () => {
       await compareVersions(page);
       await restoreAndPublish(page, agent);
       await pinNumber(page, agent);
+      await publishAfterConflict(page, agent);
     } finally {
       await context.close();
     }
