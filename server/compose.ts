@@ -108,6 +108,7 @@ export function createServices(wiring: ServiceWiring): Services {
   const agentVersions = createAgentVersionService({
     versions: wiring.agentVersionStore ?? createMemoryAgentVersionStore(),
     agents,
+    references: createRouteReferences(wiring.routeStore),
     ...now,
     ...logger,
   });

@@ -64,6 +64,16 @@ export type ApiErrorDetails =
       expectedVersion: number;
       currentVersion: number;
     }
+  /**
+   * `agents.deleteVersion` of a version phone numbers (E.164, sorted) are pinned to
+   * (`version-pinned`), or of the published version (`version-published`, `numbers` empty).
+   */
+  | {
+      reason: 'version-pinned' | 'version-published';
+      agentId: string;
+      version: number;
+      numbers: string[];
+    }
   /** Deleting an agent that phone numbers (E.164, sorted) still route to. */
   | { reason: 'agent-in-use'; agentId: string; agentName: string | null; numbers: string[] }
   /** No signed-in user or key came with the request. */

@@ -69,6 +69,8 @@ function issuesOf(data: unknown): ApiIssue[] {
 const REASONS: Record<ApiErrorReason, true> = {
   'version-conflict': true,
   'agent-in-use': true,
+  'version-pinned': true,
+  'version-published': true,
   'number-taken': true,
   'room-in-use': true,
   'identity-in-use': true,

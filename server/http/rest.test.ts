@@ -592,6 +592,7 @@ describe('GET /api/v1/openapi.json', () => {
         'POST /agents/{agentId}/publish',
         'GET /agents/{agentId}/versions',
         'GET /agents/{agentId}/versions/{version}',
+        'DELETE /agents/{agentId}/versions/{version}',
         'POST /agents/{agentId}/diff',
         'POST /agents/{agentId}/restore',
         'POST /session',

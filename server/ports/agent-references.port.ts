@@ -6,4 +6,6 @@
 export interface AgentReferences {
   /** The live phone numbers (E.164, sorted) routed to the agent; [] when none. */
   liveNumbersForAgent(workspaceId: string, agentId: string): Promise<string[]>;
+  /** The live phone numbers (E.164, sorted) pinned to one version of the agent; [] when none. */
+  numbersPinnedToVersion(workspaceId: string, agentId: string, version: number): Promise<string[]>;
 }

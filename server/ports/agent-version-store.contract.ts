@@ -13,7 +13,15 @@ const AGENT = '64c0000000000000000000a1';
 const OTHER_AGENT = '64c0000000000000000000a2';
 
 /** The port's methods: an adapter has these and nothing else that touches versions. */
-const PORT_METHODS = ['append', 'ensureFirst', 'get', 'latest', 'list'];
+const PORT_METHODS = [
+  'append',
+  'ensureFirst',
+  'get',
+  'latest',
+  'list',
+  'markDeleted',
+  'unmarkDeleted',
+];
 
 /**
  * The behaviour every AgentVersionStore adapter must have. Each adapter's test file runs it:
@@ -57,7 +65,7 @@ export function describeAgentVersionStoreContract(
       return versions;
     };
 
-    test('the store has exactly the port methods: nothing updates or removes a version', () => {
+    test('the store has exactly the port methods: nothing changes what a version says', () => {
       const methods = Object.keys(store).filter((key) => !options.setupMethods?.includes(key));
       expect(methods.sort()).toEqual(PORT_METHODS);
     });
@@ -257,6 +265,31 @@ export function describeAgentVersionStoreContract(
       expect(await store.get(WS, AGENT, 2)).toEqual(v2);
       expect(await store.get(OTHER_WS, AGENT, 2)).toBeNull();
       expect((await store.list(OTHER_WS, AGENT, { limit: 10 })).map((v) => v.version)).toEqual([1]);
+    });
+
+    test('a deleted version is hidden from get and list, its number is never reused, and it can be shown again', async () => {
+      const [v1, v2, v3] = await appendAll(3);
+      expect(await store.markDeleted(WS, AGENT, 2, new Date())).toBe(true);
+      expect(await store.get(WS, AGENT, 2)).toBeNull();
+      expect((await store.list(WS, AGENT, { limit: 10 })).map((v) => v.version)).toEqual([3, 1]);
+      expect((await store.list(WS, AGENT, { limit: 1, beforeVersion: 3 }))[0]).toEqual(v1);
+      expect(await store.latest(WS, AGENT)).toEqual(v3);
+      // Deleting again, or what does not exist, is false; the other workspace cannot delete it.
+      expect(await store.markDeleted(WS, AGENT, 2, new Date())).toBe(false);
+      expect(await store.markDeleted(WS, AGENT, 9, new Date())).toBe(false);
+      expect(await store.markDeleted(OTHER_WS, AGENT, 1, new Date())).toBe(false);
+      expect(await store.get(WS, AGENT, 1)).toEqual(v1);
+      // Numbers never repeat: the next publish is 4, not 2.
+      const v4 = created(await store.append(WS, AGENT, buildVersion(4)));
+      expect(v4).toMatchObject({ version: 4, parentVersion: 3 });
+      // Undone (a delete that lost a race with a pin), it reads exactly as it was.
+      await store.unmarkDeleted(WS, AGENT, 2);
+      expect(await store.get(WS, AGENT, 2)).toEqual(v2);
+      expect((await store.list(WS, AGENT, { limit: 10 })).map((v) => v.version)).toEqual([
+        4, 3, 2, 1,
+      ]);
+      await store.unmarkDeleted(OTHER_WS, AGENT, 1);
+      expect(await store.get(OTHER_WS, AGENT, 1)).toBeNull();
     });
 
     test('returned records are copies: changing one changes nothing stored', async () => {

@@ -32,8 +32,9 @@ export type AgentVersionAppendOutcome =
   | { status: 'unchanged'; latest: AgentVersionRecord };
 
 /**
- * Where agents' published versions live. Versions are immutable: no method changes or removes
- * one. A version number is claimed by a unique key (`<workspaceId>:<agentId>:v<N>`), one single-document insert
+ * Where agents' published versions live. Versions are immutable: no method changes what one says.
+ * A version can be deleted (hidden): `get`, `latest` and `list` no longer answer it, its document
+ * stays and its number stays claimed, so numbers never repeat. A version number is claimed by a unique key (`<workspaceId>:<agentId>:v<N>`), one single-document insert
  * that is atomic on MongoDB and FerretDB alike, so racing publishers never share a number and a
  * failed publish stores nothing. Every method takes the caller's workspace first: another
  * workspace's versions behave exactly like missing ones. Adapters translate their driver's
@@ -67,4 +68,12 @@ export interface AgentVersionStore {
     agentId: string,
     query: { limit: number; beforeVersion?: number },
   ): Promise<AgentVersionRecord[]>;
+  /**
+   * Deletes (hides) a version: true when it was there and is hidden now, false when it is missing
+   * or already hidden. The service never hides the latest version, so `latest` stays the published
+   * one and the next number stays latest + 1.
+   */
+  markDeleted(workspaceId: string, agentId: string, version: number, at: Date): Promise<boolean>;
+  /** Shows a hidden version again: only to undo a delete that lost a race with a pin. */
+  unmarkDeleted(workspaceId: string, agentId: string, version: number): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { ApiErrorDetails } from '../../shared/errors.ts';
 import { createMemoryAgentStore } from '../adapters/memory/agent-store.memory.ts';
 import { createMemoryAgentVersionStore } from '../adapters/memory/agent-version-store.memory.ts';
+import { createMemoryDidRouteStore } from '../adapters/memory/did-route-store.memory.ts';
 import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
 import {
   buildAgentInput,
@@ -196,6 +197,7 @@ describe('who may', () => {
     for (const attempt of [
       () => viewer.agents.publish({ agentId: agent.id }),
       () => viewer.agents.restore({ agentId: agent.id, version: 1 }),
+      () => viewer.agents.deleteVersion({ agentId: agent.id, version: 1 }),
     ]) {
       const error = await trpcError(attempt);
       expect(error.code).toBe('FORBIDDEN');
@@ -228,6 +230,7 @@ describe('who may', () => {
       () => stranger.agents.diff({ agentId: agent.id, from: 1, to: 'draft' }),
       () => stranger.agents.publish({ agentId: agent.id }),
       () => stranger.agents.restore({ agentId: agent.id, version: 1, publish: true }),
+      () => stranger.agents.deleteVersion({ agentId: agent.id, version: 1 }),
     ];
     for (const attempt of attempts) {
       const error = await trpcError(attempt);
@@ -235,6 +238,181 @@ describe('who may', () => {
       expect(detailsOf(error)).toMatchObject({ reason: 'not-found', resource: 'agent' });
     }
     expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(1);
+  });
+});
+
+describe('deleting a version', () => {
+  /** An agent with versions 1..3 (3 published) and a number following "published". */
+  async function threeVersions() {
+    const built = await agentWithVersions();
+    const { owner, agent } = built;
+    for (const text of ['Two.', 'Three.']) {
+      await owner.agents.update({ agentId: agent.id, config: { instructions: text } });
+      await owner.agents.publish({ agentId: agent.id });
+    }
+    return built;
+  }
+
+  test('hides it everywhere and never reuses its number', async () => {
+    const { owner, agent } = await threeVersions();
+    const deleted = await owner.agents.deleteVersion({ agentId: agent.id, version: 2 });
+    expect(deleted).toEqual({
+      agentId: agent.id,
+      version: 2,
+      deletedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+    });
+    const list = await owner.agents.versions({ agentId: agent.id });
+    expect(list.items.map((v) => v.version)).toEqual([3, 1]);
+    for (const attempt of [
+      () => owner.agents.version({ agentId: agent.id, version: 2 }),
+      () => owner.agents.diff({ agentId: agent.id, from: 2, to: 'draft' }),
+      () => owner.agents.restore({ agentId: agent.id, version: 2 }),
+      () => owner.agents.deleteVersion({ agentId: agent.id, version: 2 }),
+      () => owner.session.start({ agentId: agent.id, agentVersion: 2 }),
+      () =>
+        owner.telephony.routes.create({ did: '+14155550100', agentId: agent.id, agentVersion: 2 }),
+    ]) {
+      const error = await trpcError(attempt);
+      expect(error.code).toBe('NOT_FOUND');
+      expect(detailsOf(error)).toMatchObject({
+        reason: 'not-found',
+        resource: 'agent-version',
+        id: `${agent.id}:v2`,
+      });
+    }
+    expect((await owner.telephony.routes.list()).items).toEqual([]);
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Four.' } });
+    const next = await owner.agents.publish({ agentId: agent.id });
+    expect(next.version).toMatchObject({ version: 4, parentVersion: 3 });
+  });
+
+  test('the published version cannot be deleted (CONFLICT version-published); nothing changes', async () => {
+    const { owner, agent } = await threeVersions();
+    const error = await trpcError(() =>
+      owner.agents.deleteVersion({ agentId: agent.id, version: 3 }),
+    );
+    expect(error.code).toBe('CONFLICT');
+    expect(detailsOf(error)).toEqual({
+      reason: 'version-published',
+      agentId: agent.id,
+      version: 3,
+      numbers: [],
+    });
+    expect((await owner.agents.versions({ agentId: agent.id })).items).toHaveLength(3);
+  });
+
+  test('a version numbers are pinned to is a CONFLICT naming them; once re-pinned it can go', async () => {
+    const { owner, agent } = await threeVersions();
+    const first = await owner.telephony.routes.create({
+      did: '+442079460958',
+      agentId: agent.id,
+      agentVersion: 1,
+    });
+    await owner.telephony.routes.create({
+      did: '+14155550100',
+      agentId: agent.id,
+      agentVersion: 1,
+    });
+    await owner.telephony.routes.create({ did: '+33142685300', agentId: agent.id });
+    const error = await trpcError(() =>
+      owner.agents.deleteVersion({ agentId: agent.id, version: 1 }),
+    );
+    expect(error.code).toBe('CONFLICT');
+    expect(detailsOf(error)).toEqual({
+      reason: 'version-pinned',
+      agentId: agent.id,
+      version: 1,
+      numbers: ['+14155550100', '+442079460958'],
+    });
+    expect(error.message).toContain('+14155550100, +442079460958');
+    expect(await owner.agents.version({ agentId: agent.id, version: 1 })).toMatchObject({
+      version: 1,
+    });
+
+    await owner.telephony.routes.update({ routeId: first.id, agentVersion: 2 });
+    await owner.telephony.routes.delete({
+      routeId: (await owner.telephony.resolve({ did: '+14155550100' })).routeId,
+    });
+    await expect(
+      owner.agents.deleteVersion({ agentId: agent.id, version: 1 }),
+    ).resolves.toMatchObject({ version: 1 });
+  });
+
+  test('a pin racing a delete: whichever looks second sees the other, so no number is left pinned to a deleted version', async () => {
+    // Both orders of the two "look at the other side" reads, made deterministic by pausing the
+    // delete between its write and its check while the pin runs whole.
+    const versions = createMemoryAgentVersionStore();
+    let pause: (() => Promise<void>) | null = null;
+    const paused: typeof versions = {
+      ...versions,
+      async markDeleted(...args) {
+        const done = await versions.markDeleted(...args);
+        await pause?.();
+        return done;
+      },
+    };
+    const memoryRoutes = createMemoryDidRouteStore();
+    let beforeInsert: (() => Promise<void>) | null = null;
+    const routeStore: typeof memoryRoutes = {
+      ...memoryRoutes,
+      async create(...args) {
+        await beforeInsert?.();
+        return memoryRoutes.create(...args);
+      },
+    };
+    const { as } = buildCaller({ agentVersionStore: paused, routes: routeStore });
+    const owner = as(buildIdentity(WORKSPACE_A, 'owner'));
+    const agent = await owner.agents.create(buildAgentInput());
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Two.' } });
+    await owner.agents.publish({ agentId: agent.id });
+
+    // The pin lands while the delete has hidden v1 but not yet looked for pins: the pin sees v1
+    // gone (NOT_FOUND, and its route is not created) ...
+    let pinError: unknown;
+    pause = async () => {
+      pause = null;
+      pinError = await trpcError(() =>
+        owner.telephony.routes.create({ did: '+14155550100', agentId: agent.id, agentVersion: 1 }),
+      );
+    };
+    await owner.agents.deleteVersion({ agentId: agent.id, version: 1 });
+    expect(pinError).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await owner.telephony.routes.list()).items).toEqual([]);
+
+    // ... and a pin saved after its own check (which ran before the mark) but before the
+    // delete's look makes the delete undo itself.
+    await owner.agents.update({ agentId: agent.id, config: { instructions: 'Three.' } });
+    await owner.agents.publish({ agentId: agent.id });
+    const route = await owner.telephony.routes.create({ did: '+14155550100', agentId: agent.id });
+    pause = async () => {
+      pause = null;
+      await routeStore.update(WORKSPACE_A, route.id, { agentVersion: 2 });
+    };
+    const refused = await trpcError(() =>
+      owner.agents.deleteVersion({ agentId: agent.id, version: 2 }),
+    );
+    expect(refused.code).toBe('CONFLICT');
+    expect(detailsOf(refused)).toMatchObject({
+      reason: 'version-pinned',
+      numbers: ['+14155550100'],
+    });
+    expect(await owner.agents.version({ agentId: agent.id, version: 2 })).toMatchObject({
+      version: 2,
+    });
+
+    // A delete that runs whole between a pin's check and its insert: the pin's second look sees
+    // the version gone, withdraws the route and is NOT_FOUND.
+    await owner.telephony.routes.update({ routeId: route.id, agentVersion: null });
+    beforeInsert = async () => {
+      beforeInsert = null;
+      await owner.agents.deleteVersion({ agentId: agent.id, version: 2 });
+    };
+    const late = await trpcError(() =>
+      owner.telephony.routes.create({ did: '+442079460958', agentId: agent.id, agentVersion: 2 }),
+    );
+    expect(late.code).toBe('NOT_FOUND');
+    expect(detailsOf(late)).toMatchObject({ resource: 'agent-version', id: `${agent.id}:v2` });
+    expect((await owner.telephony.routes.list()).items.map((r) => r.did)).toEqual(['+14155550100']);
   });
 });
 

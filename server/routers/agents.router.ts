@@ -10,6 +10,8 @@ import {
   type AgentList,
 } from '../../shared/agent.schema.ts';
 import {
+  agentDeleteVersionInputSchema,
+  agentDeleteVersionOutputSchema,
   agentDiffInputSchema,
   agentDiffOutputSchema,
   agentPublishInputSchema,
@@ -185,5 +187,25 @@ export const agentsRouter = router({
     .output(outputAs<AgentRestoreOutput>(agentRestoreOutputSchema))
     .mutation(({ ctx, input }) =>
       ctx.services.agentVersions.restore(ctx.caller.workspaceId, input, ctx.caller.actor),
+    ),
+  deleteVersion: workspaceProcedure
+    .meta({
+      permission: 'agents:write',
+      openapi: {
+        method: 'DELETE',
+        path: '/agents/{agentId}/versions/{version}',
+        tags,
+        summary: 'Delete a version (its number is never reused)',
+        description:
+          'The version leaves the history and can no longer be read, pinned or run. ' +
+          'The published version, and a version phone numbers are pinned to, cannot be deleted (409; ' +
+          '`details.numbers` names the pinned numbers).',
+        errorResponses: { 409: 'The published version, or pinned by phone numbers' },
+      },
+    })
+    .input(agentDeleteVersionInputSchema)
+    .output(agentDeleteVersionOutputSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.agentVersions.deleteVersion(ctx.caller.workspaceId, input),
     ),
 });

@@ -7,6 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dropTestDatabase, testDatabaseUri } from '../../scripts/testing/services.ts';
 import { createMongooseAgentStore } from '../adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseAgentVersionStore } from '../adapters/mongoose/agent-version-store.mongoose.ts';
+import { createMongooseCallSessionStore } from '../adapters/mongoose/call-session-store.mongoose.ts';
+import { CALL_SESSIONS_COLLECTION } from '../adapters/mongoose/call-session.model.ts';
+import { createMongooseDidRouteStore } from '../adapters/mongoose/did-route-store.mongoose.ts';
+import { DID_ROUTES_COLLECTION } from '../adapters/mongoose/did-route.model.ts';
+import { createMemoryLiveKitRooms } from '../adapters/memory/livekit-rooms.memory.ts';
+import { createMemorySip } from '../adapters/memory/sip-dispatch.memory.ts';
 import { buildAgentInput, buildCaller, buildIdentity, WORKSPACE_A } from '../testing/builders.ts';
 import { configHash } from './session.service.ts';
 
@@ -21,6 +27,8 @@ beforeAll(async () => {
     .asPromise();
   await createMongooseAgentStore(connection).ensureIndexes();
   await createMongooseAgentVersionStore(connection).ensureIndexes();
+  await createMongooseDidRouteStore(connection).ensureIndexes();
+  await createMongooseCallSessionStore(connection).ensureIndexes();
 });
 
 afterAll(async () => {
@@ -97,5 +105,87 @@ describe('publishing on the database', () => {
     expect((await one.agents.diff({ agentId, from: 'published', to: 'draft' })).changes).toEqual(
       [],
     );
+  });
+
+  test('a database written by the previous release: a first draft save publishes the old config as v1 first, so calls and the number keep running it', async () => {
+    // As the previous release wrote them: an agent without versions, its number without
+    // `agentVersion`, a call without `draft`.
+    const agentOid = new mongoose.Types.ObjectId();
+    const agentId = agentOid.toHexString();
+    const now = new Date();
+    await connection.collection('agents').insertOne({
+      _id: agentOid,
+      workspaceId: WORKSPACE_A,
+      name: 'Old front desk',
+      description: '',
+      config: { instructions: 'The old prompt.', llm: { provider: 'openai' } },
+      version: 3,
+      deletedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const did = '+15550002001';
+    await connection.collection(DID_ROUTES_COLLECTION).insertOne({
+      workspaceId: WORKSPACE_A,
+      did,
+      liveKey: did,
+      agentId: agentOid,
+      label: null,
+      sync: { state: 'synced', ruleId: 'SDR_old', error: null, syncedAt: now },
+      revision: 1,
+      deletedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const { insertedId: callId } = await connection.collection(CALL_SESSIONS_COLLECTION).insertOne({
+      workspaceId: WORKSPACE_A,
+      type: 'web',
+      agentId,
+      roomName: 'sb-old-call',
+      config: { instructions: 'The old prompt.' },
+      configHash: configHash({ instructions: 'The old prompt.' }),
+      overrides: null,
+      startedBy: 'user:someone',
+      createdAt: now,
+      status: 'ended',
+      endedReason: 'hang-up',
+      participants: [],
+      awaitingAgent: false,
+      sip: null,
+      phoneNumbers: [],
+      dispatchId: null,
+      activeAt: now,
+      endedAt: now,
+    });
+
+    const owner = buildCaller({
+      store: createMongooseAgentStore(connection),
+      agentVersionStore: createMongooseAgentVersionStore(connection),
+      routes: createMongooseDidRouteStore(connection),
+      callSessionStore: createMongooseCallSessionStore(connection),
+      rooms: createMemoryLiveKitRooms(),
+      sip: createMemorySip(),
+    }).as(buildIdentity(WORKSPACE_A, 'owner'));
+
+    // The very first thing after the upgrade is an edit: it is a draft.
+    await owner.agents.update({ agentId, config: { instructions: 'A new prompt.' } });
+    expect((await owner.agents.versions({ agentId })).items).toEqual([
+      expect.objectContaining({ version: 1, publishedBy: { kind: 'system', id: 'switchboard' } }),
+    ]);
+    expect((await owner.agents.version({ agentId, version: 1 })).config).toMatchObject({
+      instructions: 'The old prompt.',
+    });
+    const started = await owner.session.start({ agentId });
+    expect(started.config.instructions).toBe('The old prompt.');
+    const routes = await owner.telephony.routes.list();
+    expect(routes.items).toEqual([expect.objectContaining({ did, agentVersion: null })]);
+    expect(await owner.telephony.resolve({ did })).toMatchObject({
+      agentVersion: 1,
+      config: { instructions: 'The old prompt.' },
+    });
+    expect(await owner.sessions.get({ sessionId: callId.toHexString() })).toMatchObject({
+      agentVersion: null,
+      draft: false,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  type AgentDeleteVersionOutput,
   type AgentDiff,
   type AgentPublishData,
   type AgentPublishOutput,
@@ -15,6 +16,7 @@ import { diffConfigs } from '../../shared/config-diff.ts';
 import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentRecord } from '../ports/agent-store.port.ts';
+import type { AgentReferences } from '../ports/agent-references.port.ts';
 import type {
   AgentVersionRecord,
   AgentVersionStore,
@@ -57,6 +59,14 @@ export interface AgentVersionService {
     input: AgentRestoreData,
     author?: VersionAuthor,
   ): Promise<AgentRestoreOutput>;
+  /**
+   * Deletes a version: it leaves the history and can no longer be read, pinned or run; its number
+   * is never reused. CONFLICT for the published version and for a version numbers are pinned to.
+   */
+  deleteVersion(
+    workspaceId: string,
+    input: { agentId: string; version: number },
+  ): Promise<AgentDeleteVersionOutput>;
   /** Publishes a just-created agent's config as its version 1. */
   publishFirst(workspaceId: string, agent: AgentRecord, author?: VersionAuthor): Promise<void>;
   /**
@@ -80,11 +90,14 @@ export type AgentPublishedListener = (event: {
 export function createAgentVersionService({
   versions,
   agents,
+  references,
   now = () => new Date(),
   logger,
 }: {
   versions: AgentVersionStore;
   agents: Pick<AgentService, 'getRecord' | 'update'>;
+  /** Which numbers are pinned to a version: such a version cannot be deleted. */
+  references?: Pick<AgentReferences, 'numbersPinnedToVersion'>;
   now?: () => Date;
   logger?: Logger;
 }): AgentVersionService {
@@ -119,8 +132,11 @@ export function createAgentVersionService({
   const versionRecord = async (workspaceId: string, agent: AgentRecord, version: number) => {
     const found =
       (await versions.get(workspaceId, agent.id, version)) ??
-      // Version 1 of an agent stored before versions exists once anything asks for it.
-      (version === 1 ? await firstRecord(workspaceId, agent) : null);
+      // Version 1 of an agent stored before versions exists once anything asks for it (an agent
+      // with a latest version has had its version 1: it may be deleted).
+      (version === 1 && !(await versions.latest(workspaceId, agent.id))
+        ? await firstRecord(workspaceId, agent)
+        : null);
     if (!found) throw versionNotFound(agent.id, version);
     return found;
   };
@@ -249,6 +265,35 @@ export function createAgentVersionService({
       };
     },
 
+    /**
+     * Without transactions, against a racing pin (telephony-routes.ts) each side writes, then looks
+     * at the other: this delete hides the version and then looks for numbers pinned to it (undoing
+     * itself when it finds one); a pin saves the route and then reads the version (undoing itself
+     * when it is gone). Whichever looks second sees the other's write, so a number never ends up
+     * pinned to a deleted version; at worst both are refused, and the user tries again.
+     */
+    async deleteVersion(workspaceId, { agentId, version }) {
+      const agent = await agents.getRecord(workspaceId, agentId);
+      await versionRecord(workspaceId, agent, version);
+      const latest = await publishedRecord(workspaceId, agent);
+      if (latest.version === version) throw versionPublished(agentId, version);
+      const pinnedNumbers = async () =>
+        (await references?.numbersPinnedToVersion(workspaceId, agentId, version)) ?? [];
+      const before = await pinnedNumbers();
+      if (before.length > 0) throw versionPinned(agentId, version, before);
+      const at = now();
+      if (!(await versions.markDeleted(workspaceId, agentId, version, at))) {
+        throw versionNotFound(agentId, version);
+      }
+      const after = await pinnedNumbers();
+      if (after.length > 0) {
+        await versions.unmarkDeleted(workspaceId, agentId, version);
+        throw versionPinned(agentId, version, after);
+      }
+      logger?.info('agent version deleted', { agentId, version });
+      return { agentId, version, deletedAt: at.toISOString() };
+    },
+
     async publishFirst(workspaceId, agent, author = SYSTEM_AUTHOR) {
       await versions.ensureFirst(workspaceId, agent.id, firstVersionOf(agent, author));
     },
@@ -285,6 +330,27 @@ export function versionNotFound(agentId: string, version: number): NotFoundError
   return new NotFoundError(`Agent ${agentId} has no version ${version}`, {
     details: { reason: 'not-found', resource: 'agent-version', id: `${agentId}:v${version}` },
   });
+}
+
+function versionPinned(agentId: string, version: number, numbers: string[]): ConflictError {
+  const list = numbers.join(', ');
+  return new ConflictError(
+    `Version ${version} runs the calls to ${list}: pin ${numbers.length === 1 ? 'that number' : 'those numbers'} to another version (or to "published") first.`,
+    {
+      issues: [{ path: ['version'], message: `Pinned by ${list}` }],
+      details: { reason: 'version-pinned', agentId, version, numbers },
+    },
+  );
+}
+
+function versionPublished(agentId: string, version: number): ConflictError {
+  return new ConflictError(
+    `Version ${version} is the published version: publish or restore another version first.`,
+    {
+      issues: [{ path: ['version'], message: 'The published version cannot be deleted' }],
+      details: { reason: 'version-published', agentId, version, numbers: [] },
+    },
+  );
 }
 
 function draftChanged(agentId: string, expected: number, current: number): ConflictError {

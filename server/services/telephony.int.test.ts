@@ -90,7 +90,7 @@ const metadataOf = (rule: SIPDispatchRuleInfo | undefined) =>
   telephonyJobMetadataSchema.parse(JSON.parse(rule?.roomConfig?.agents[0]?.metadata ?? 'null'));
 
 describe('routes and LiveKit SIP dispatch rules', () => {
-  test('a new route creates exactly one rule: its number on the trunk, a room per caller, AGENT_NAME with { agentId, did, config }', async () => {
+  test('a new route creates exactly one rule: its number on the trunk, a room per caller, AGENT_NAME with { agentId, did, agentVersion, config }', async () => {
     const { caller } = build();
     const agent = await caller.agents.create(buildAgentInput());
     const did = randomTestDid();
@@ -122,6 +122,7 @@ describe('routes and LiveKit SIP dispatch rules', () => {
     expect(metadataOf(rule)).toEqual({
       agentId: agent.id,
       did,
+      agentVersion: 1,
       config: resolveAgentConfig({ stored: agent.config }),
     });
     expect((await raw.listSipDispatchRule()).filter((r) => r.numbers.includes(did))).toHaveLength(
@@ -166,14 +167,48 @@ describe('routes and LiveKit SIP dispatch rules', () => {
     expect(await rulesNamed(`switchboard:${route.id}`)).toEqual([]);
   });
 
-  test("a config change re-syncs the agent's rules in the background", async () => {
+  test('a publish updates the rules of numbers following "published" and leaves pinned ones and saved drafts alone', async () => {
     const { caller, services } = build();
-    const agent = await caller.agents.create(buildAgentInput());
-    const route = await caller.telephony.routes.create({ did: randomTestDid(), agentId: agent.id });
+    const agent = await caller.agents.create(
+      buildAgentInput({ config: { instructions: 'First prompt' } }),
+    );
+    const following = await caller.telephony.routes.create({
+      did: randomTestDid(),
+      agentId: agent.id,
+    });
+    const pinned = await caller.telephony.routes.create({
+      did: randomTestDid(),
+      agentId: agent.id,
+      agentVersion: 1,
+    });
+    const [pinnedBefore] = await rulesNamed(`switchboard:${pinned.id}`);
+    expect(metadataOf(pinnedBefore)).toMatchObject({
+      agentVersion: 1,
+      config: { instructions: 'First prompt' },
+    });
+
+    // Saving is a draft: LiveKit's rules still carry version 1.
     await caller.agents.update({ agentId: agent.id, config: { instructions: 'New prompt' } });
     await services.telephony.settled();
-    const [rule] = await rulesNamed(`switchboard:${route.id}`);
-    expect(metadataOf(rule).config.instructions).toBe('New prompt');
+    const [draftTime] = await rulesNamed(`switchboard:${following.id}`);
+    expect(metadataOf(draftTime)).toMatchObject({
+      agentVersion: 1,
+      config: { instructions: 'First prompt' },
+    });
+
+    await caller.agents.publish({ agentId: agent.id });
+    await services.telephony.settled();
+    const [rule] = await rulesNamed(`switchboard:${following.id}`);
+    expect(metadataOf(rule)).toMatchObject({
+      agentVersion: 2,
+      config: { instructions: 'New prompt' },
+    });
+    // LiveKit's own copy of the pinned number's rule is exactly what it was.
+    expect(await rulesNamed(`switchboard:${pinned.id}`)).toEqual([pinnedBefore]);
+    expect(await caller.telephony.routes.get({ routeId: following.id })).toMatchObject({
+      agentVersion: null,
+      sync: { state: 'synced', ruleId: rule?.sipDispatchRuleId },
+    });
   });
 
   test('a rule deleted behind Switchboard’s back is recreated by sync; a foreign rule is reported and left alone', async () => {
@@ -292,6 +327,7 @@ describe('resolve and the error cases, on the real stores', () => {
       routeId: route.id,
       did: route.did,
       agentId: agent.id,
+      agentVersion: 1,
       config: resolveAgentConfig({ stored: agent.config }),
     });
     expect(resolved.config).toMatchObject({

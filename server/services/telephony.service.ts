@@ -92,6 +92,11 @@ export function createRouteReferences(routes: DidRouteStore): AgentReferences {
     async liveNumbersForAgent(workspaceId, agentId) {
       return (await routes.listByAgent(workspaceId, agentId)).map((route) => route.did);
     },
+    async numbersPinnedToVersion(workspaceId, agentId, version) {
+      return (await routes.listByAgent(workspaceId, agentId))
+        .filter((route) => route.agentVersion === version)
+        .map((route) => route.did);
+    },
   };
 }
 

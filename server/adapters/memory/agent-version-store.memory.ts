@@ -9,8 +9,16 @@ import type {
  * (the contract suite runs on both); records are cloned in and out so callers never share state.
  */
 export function createMemoryAgentVersionStore(): AgentVersionStore {
-  /** `<workspaceId>/<agentId>` → versions, oldest first. */
+  /** `<workspaceId>/<agentId>` → versions, oldest first (deleted ones too: numbers stay taken). */
   const byAgent = new Map<string, AgentVersionRecord[]>();
+  /** `<workspaceId>/<agentId>/<version>` of deleted versions. */
+  const deleted = new Set<string>();
+  const deletedKey = (workspaceId: string, agentId: string, version: number) =>
+    `${workspaceId}/${agentId}/${version}`;
+  const live = (workspaceId: string, agentId: string) =>
+    (byAgent.get(`${workspaceId}/${agentId}`) ?? []).filter(
+      (record) => !deleted.has(deletedKey(workspaceId, agentId, record.version)),
+    );
   const versionsOf = (workspaceId: string, agentId: string) => {
     const key = `${workspaceId}/${agentId}`;
     let versions = byAgent.get(key);
@@ -52,19 +60,28 @@ export function createMemoryAgentVersionStore(): AgentVersionStore {
     },
 
     async latest(workspaceId, agentId) {
-      const latest = byAgent.get(`${workspaceId}/${agentId}`)?.at(-1);
+      const latest = live(workspaceId, agentId).at(-1);
       return latest ? clone(latest) : null;
     },
 
     async get(workspaceId, agentId, version) {
-      const found = byAgent
-        .get(`${workspaceId}/${agentId}`)
-        ?.find((record) => record.version === version);
+      const found = live(workspaceId, agentId).find((record) => record.version === version);
       return found ? clone(found) : null;
     },
 
+    async markDeleted(workspaceId, agentId, version) {
+      const exists = live(workspaceId, agentId).some((record) => record.version === version);
+      if (!exists) return false;
+      deleted.add(deletedKey(workspaceId, agentId, version));
+      return true;
+    },
+
+    async unmarkDeleted(workspaceId, agentId, version) {
+      deleted.delete(deletedKey(workspaceId, agentId, version));
+    },
+
     async list(workspaceId, agentId, { limit, beforeVersion }) {
-      return (byAgent.get(`${workspaceId}/${agentId}`) ?? [])
+      return live(workspaceId, agentId)
         .filter((record) => beforeVersion === undefined || record.version < beforeVersion)
         .reverse()
         .slice(0, limit)

@@ -79,6 +79,7 @@ describe('Mongoose agent version adapter: what is stored', () => {
       note: 'back',
       publishedBy: { kind: 'local', id: 'owner' },
       publishedAt: new Date(Date.UTC(2026, 0, 1, 12, 2)),
+      deletedAt: null,
     });
   });
 
@@ -87,6 +88,7 @@ describe('Mongoose agent version adapter: what is stored', () => {
     expect(indexes.find((index) => index.name === AGENT_VERSIONS_LIST_INDEX)?.key).toEqual({
       workspaceId: 1,
       agentId: 1,
+      deletedAt: 1,
       version: -1,
     });
   });
@@ -112,6 +114,8 @@ describe('Mongoose agent version adapter: what is stored', () => {
     });
     const outcome = await store.append(WS, agentId, buildVersion(3));
     expect(outcome).toMatchObject({ status: 'created', version: { version: 3, parentVersion: 2 } });
+    // The racer's document has no `deletedAt` (as versions stored before deletes): it is live.
+    expect((await store.list(WS, agentId, { limit: 10 })).map((v) => v.version)).toEqual([3, 2, 1]);
   });
 
   test('every query has a declared index behind it; get and ensureFirst read by exactly { _id }', async () => {
@@ -129,6 +133,8 @@ describe('Mongoose agent version adapter: what is stored', () => {
       await store.get(OTHER_WS, agentId, 2);
       await store.list(WS, agentId, { limit: 2 });
       await store.list(WS, agentId, { limit: 2, beforeVersion: 3 });
+      await store.markDeleted(WS, agentId, 2, new Date());
+      await store.unmarkDeleted(WS, agentId, 2);
     } finally {
       recording.stop();
       await monitored.close();
@@ -143,11 +149,11 @@ describe('Mongoose agent version adapter: what is stored', () => {
     const sent = expectEveryQueryIndexed(queries, {
       [AGENT_VERSIONS_COLLECTION]: declaredIndexes(agentVersionMongooseSchema),
     });
-    // Reads only: nothing updates or deletes a version.
-    expect(new Set(sent.map((query) => query.command))).toEqual(new Set(['find']));
+    // Reads, and the delete mark set and cleared by `_id`: nothing else writes to a version.
+    expect(new Set(sent.map((query) => query.command))).toEqual(new Set(['find', 'update']));
     for (const query of sent) {
       const keys = Object.keys(query.filter).sort();
-      if (keys.includes('_id')) expect(keys).toEqual(['_id']);
+      if (keys.includes('_id') || query.command === 'update') expect(keys).toEqual(['_id']);
       else expect(query.sort).toEqual({ version: -1 });
     }
     // Both kinds were seen, the page after a version among them.
@@ -155,6 +161,7 @@ describe('Mongoose agent version adapter: what is stored', () => {
     expect(sent.map((query) => query.filter)).toContainEqual({
       workspaceId: WS,
       agentId,
+      deletedAt: null,
       version: { $lt: 3 },
     });
   });

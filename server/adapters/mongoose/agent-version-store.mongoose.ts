@@ -55,17 +55,23 @@ export function createMongooseAgentVersionStore(connection: Connection): Mongoos
   const Versions = agentVersionModel(connection);
 
   const readLatest = (workspaceId: string, agentId: string) =>
-    Versions.findOne({ workspaceId, agentId })
+    // `deletedAt: null` also matches versions stored before deletes (no such field).
+    Versions.findOne({ workspaceId, agentId, deletedAt: null })
       .sort({ version: -1 })
       .lean<AgentVersionDocument>()
       .exec();
 
-  /** By `_id` alone (FerretDB pushes only that down); the owner is checked here all the same. */
+  /**
+   * By `_id` alone (FerretDB pushes only that down); the owner is checked here all the same. A
+   * deleted version reads as missing.
+   */
   const readVersion = async (workspaceId: string, agentId: string, version: number) => {
     const doc = await Versions.findOne({ _id: agentVersionId(workspaceId, agentId, version) })
       .lean<AgentVersionDocument>()
       .exec();
-    return doc?.workspaceId === workspaceId && doc.agentId === agentId ? doc : null;
+    return doc?.workspaceId === workspaceId && doc.agentId === agentId && !doc.deletedAt
+      ? doc
+      : null;
   };
 
   /** Inserts `input` as number `version`; null when a racing publisher holds that number. */
@@ -87,6 +93,7 @@ export function createMongooseAgentVersionStore(connection: Connection): Mongoos
       note: input.note,
       publishedBy: { kind: input.publishedBy.kind, id: input.publishedBy.id },
       publishedAt: input.publishedAt,
+      deletedAt: null,
     };
     try {
       await Versions.create(doc);
@@ -148,14 +155,34 @@ export function createMongooseAgentVersionStore(connection: Connection): Mongoos
       translate(async () => {
         const docs = await Versions.find(
           beforeVersion === undefined
-            ? { workspaceId, agentId }
-            : { workspaceId, agentId, version: { $lt: beforeVersion } },
+            ? { workspaceId, agentId, deletedAt: null }
+            : { workspaceId, agentId, deletedAt: null, version: { $lt: beforeVersion } },
         )
           .sort({ version: -1 })
           .limit(limit)
           .lean<AgentVersionDocument[]>()
           .exec();
         return docs.map(toAgentVersionRecord);
+      }),
+
+    markDeleted: (workspaceId, agentId, version, at) =>
+      translate(async () => {
+        if (!(await readVersion(workspaceId, agentId, version))) return false;
+        // By `_id` alone: it names the workspace and the agent. Two racing deletes both answer
+        // true, which is what each asked for.
+        await Versions.updateOne(
+          { _id: agentVersionId(workspaceId, agentId, version) },
+          { $set: { deletedAt: at } },
+        ).exec();
+        return true;
+      }),
+
+    unmarkDeleted: (workspaceId, agentId, version) =>
+      translate(async () => {
+        await Versions.updateOne(
+          { _id: agentVersionId(workspaceId, agentId, version) },
+          { $set: { deletedAt: null } },
+        ).exec();
       }),
   };
 }

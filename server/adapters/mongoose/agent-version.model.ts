@@ -16,7 +16,8 @@ const versionAuthorSchema = new Schema(
  * and FerretDB alike (no transactions needed), so two publishers never share a number and a read of
  * one version is by `{ _id }` alone — the one filter the bundled FerretDB 1.x pushes down. The
  * workspace is part of the key so that one agent id in two workspaces numbers independently.
- * Nothing updates or deletes a version.
+ * Nothing changes what a version says; a delete only sets `deletedAt` (the document, and its
+ * number, stay).
  */
 export const agentVersionMongooseSchema = new Schema(
   {
@@ -32,6 +33,8 @@ export const agentVersionMongooseSchema = new Schema(
     note: { type: String, default: null },
     publishedBy: { type: versionAuthorSchema, required: true },
     publishedAt: { type: Date, required: true },
+    /** Set when the version is deleted (hidden); absent on versions stored before deletes. */
+    deletedAt: { type: Date, default: null },
   },
   {
     collection: AGENT_VERSIONS_COLLECTION,
@@ -47,15 +50,15 @@ export const agentVersionMongooseSchema = new Schema(
 
 /**
  * Every query the adapter makes, and its index (each limited to the caller's workspace):
- * - get, and ensureFirst's read of version 1, by `_id` alone (workspace and agent checked in code)
- *   → the `_id` index.
- * - latest (and append's read of it) and list: `workspaceId` + `agentId` (+ `version < before` when
- *   paging), sorted `version` desc → `workspace_agent_newest_first`.
+ * - get, ensureFirst's read of version 1, markDeleted and unmarkDeleted, by `_id` alone (it names
+ *   the workspace and the agent; `deletedAt` is checked in code) → the `_id` index.
+ * - latest (and append's read of it) and list: `workspaceId` + `agentId` + `deletedAt: null`
+ *   (+ `version < before` when paging), sorted `version` desc → `workspace_agent_live_newest_first`.
  * The integration test checks every query the adapter sends against this list.
  */
-export const AGENT_VERSIONS_LIST_INDEX = 'workspace_agent_newest_first';
+export const AGENT_VERSIONS_LIST_INDEX = 'workspace_agent_live_newest_first';
 agentVersionMongooseSchema.index(
-  { workspaceId: 1, agentId: 1, version: -1 },
+  { workspaceId: 1, agentId: 1, deletedAt: 1, version: -1 },
   { name: AGENT_VERSIONS_LIST_INDEX },
 );
 

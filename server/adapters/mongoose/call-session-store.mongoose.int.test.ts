@@ -81,6 +81,7 @@ describe('Mongoose call session adapter: what is stored', () => {
       phoneNumbers: [],
       dispatchId: null,
       agentVersion: null,
+      draft: false,
     });
   });
 
