@@ -241,6 +241,42 @@ async function publishAfterConflict(page: Page, agent: Agent): Promise<void> {
   expect(v4.config.greeting).toBe('Saved in another tab');
 }
 
+/**
+ * Deleting a version a number is pinned to is refused, naming the number; an unpinned old version
+ * leaves the history; the published one offers no delete.
+ */
+async function deleteVersions(page: Page, agent: Agent): Promise<void> {
+  const number = freshNumber();
+  await api.telephony.routes.create.mutate({
+    did: number.e164,
+    agentId: agent.id,
+    agentVersion: 2,
+  });
+  await page.goto(`/agents/${agent.id}`);
+  await publishing(page).getByText('Published v4').waitFor();
+  expect(await versionRow(page, 'v4').getByRole('button', { name: 'Delete v4' }).count()).toBe(0);
+
+  await versionRow(page, 'v2').getByRole('button', { name: 'Delete v2' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Delete v2?' })
+    .getByRole('button', { name: 'Delete version' })
+    .click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: `Could not delete v2: the number ${number.e164} is pinned to it.` })
+    .waitFor();
+  await versionRow(page, 'v2').waitFor();
+
+  await versionRow(page, 'v1').getByRole('button', { name: 'Delete v1' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Delete v1?' })
+    .getByRole('button', { name: 'Delete version' })
+    .click();
+  await status(page, 'Deleted v1').waitFor();
+  await versionRow(page, 'v1').waitFor({ state: 'detached' });
+  expect((await versionsOf(agent.id)).map((version) => version.version)).toEqual([4, 3, 2]);
+}
+
 /** On a phone the publish bar, the history and the diff fit the width. */
 async function onAPhone(agent: Agent): Promise<void> {
   const { context, page } = await openPage(browser, PHONE);
@@ -248,9 +284,9 @@ async function onAPhone(agent: Agent): Promise<void> {
     await page.goto(`/agents/${agent.id}`);
     await publishing(page).getByText('Published v4').waitFor();
     await versionRow(page, 'v3').getByText('Restored from v1').waitFor();
-    await page.getByRole('combobox', { name: 'From', exact: true }).selectOption('1');
-    await page.getByRole('combobox', { name: 'To', exact: true }).selectOption('2');
-    await page.getByRole('region', { name: 'Differences from v1 to v2' }).waitFor();
+    await page.getByRole('combobox', { name: 'From', exact: true }).selectOption('2');
+    await page.getByRole('combobox', { name: 'To', exact: true }).selectOption('4');
+    await page.getByRole('region', { name: 'Differences from v2 to v4' }).waitFor();
     expect(await horizontalOverflow(page)).toBe(0);
     await screenshot(page, 'phone-agent-versions', { fullPage: true });
   } finally {
@@ -259,7 +295,7 @@ async function onAPhone(agent: Agent): Promise<void> {
 }
 
 describe('agent versions', () => {
-  test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version → a publish that meets a newer draft', async () => {
+  test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version → a publish that meets a newer draft → deleting versions', async () => {
     const agent = await api.agents.create.mutate({
       name: uniqueName('Versioned'),
       config: {
@@ -277,6 +313,7 @@ describe('agent versions', () => {
       await restoreAndPublish(page, agent);
       await pinNumber(page, agent);
       await publishAfterConflict(page, agent);
+      await deleteVersions(page, agent);
     } finally {
       await context.close();
     }

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { AgentPublishOutput } from '../../../shared/agent-version.schema.ts';
+import type { ApiErrorInfo } from '../../lib/api-error.ts';
 import {
   callVersionLabel,
+  deleteVersionProblem,
   describeAuthor,
   diffValue,
   parseSide,
@@ -120,5 +122,46 @@ describe('versions in numbers and calls', () => {
     expect(callVersionLabel({ agentId: 'a', agentVersion: 3, draft: false })).toBe('v3');
     expect(callVersionLabel({ agentId: 'a', agentVersion: null, draft: true })).toBe('Draft');
     expect(callVersionLabel({ agentId: null, agentVersion: null, draft: false })).toBeNull();
+  });
+});
+
+describe('deleting a version', () => {
+  const refusal = (details: ApiErrorInfo['details']): ApiErrorInfo => ({
+    code: 'CONFLICT',
+    message: 'the server’s words',
+    issues: [],
+    details,
+  });
+
+  test('a refusal names the numbers pinned to the version, or says it is the published one', () => {
+    const agentId = '0123456789abcdef01234567';
+    expect(
+      deleteVersionProblem(
+        'v2',
+        refusal({ reason: 'version-pinned', agentId, version: 2, numbers: ['+14155550100'] }),
+      ),
+    ).toBe(
+      'Could not delete v2: the number +14155550100 is pinned to it. Move it to another version under Phone numbers first.',
+    );
+    expect(
+      deleteVersionProblem(
+        'v2',
+        refusal({
+          reason: 'version-pinned',
+          agentId,
+          version: 2,
+          numbers: ['+1', '+2', '+3', '+4', '+5'],
+        }),
+      ),
+    ).toMatch(/the numbers \+1, \+2, \+3 and 2 more are pinned to it\. Move them/);
+    expect(
+      deleteVersionProblem(
+        'v3',
+        refusal({ reason: 'version-published', agentId, version: 3, numbers: [] }),
+      ),
+    ).toMatch(/it is the published version/);
+    expect(deleteVersionProblem('v1', refusal(null))).toBe(
+      'Could not delete v1: the server’s words',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { ApiErrorInfo } from '../../lib/api-error.ts';
 import type {
   AgentPublishOutput,
   ConfigChange,
@@ -111,4 +112,19 @@ export function callVersionLabel(call: {
   if (call.draft) return 'Draft';
   if (call.agentVersion !== null) return versionName(call.agentVersion);
   return null;
+}
+
+/** Why a version was not deleted, naming the numbers pinned to it when that is why. */
+export function deleteVersionProblem(name: string, error: ApiErrorInfo): string {
+  const details = error.details;
+  if (details?.reason === 'version-pinned') {
+    const numbers = details.numbers;
+    const shown = numbers.slice(0, 3).join(', ');
+    const more = numbers.length > 3 ? ` and ${numbers.length - 3} more` : '';
+    return `Could not delete ${name}: ${numbers.length === 1 ? 'the number' : 'the numbers'} ${shown}${more} ${numbers.length === 1 ? 'is' : 'are'} pinned to it. Move ${numbers.length === 1 ? 'it' : 'them'} to another version under Phone numbers first.`;
+  }
+  if (details?.reason === 'version-published') {
+    return `Could not delete ${name}: it is the published version. Publish another one first.`;
+  }
+  return `Could not delete ${name}: ${error.message}`;
 }

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { AgentVersionSummary, VersionSelector } from '../../../shared/agent-version.schema.ts';
 import { VERSION_NOTE_MAX_LENGTH } from '../../../shared/agent-version.schema.ts';
+import { ConfirmDeleteDialog } from '../../components/confirm-delete-dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { LoadMore } from '../../components/load-more.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
@@ -15,6 +16,7 @@ import { VersionDiff } from './version-diff.tsx';
 import {
   describeAuthor,
   parseSide,
+  deleteVersionProblem,
   restoreOutcome,
   sideLabel,
   sideValue,
@@ -41,6 +43,8 @@ export function VersionsPanel({ agent }: { agent: Agent }) {
     to: 'draft',
   });
   const [toRestore, setToRestore] = useState<AgentVersionSummary | null>(null);
+  const [toDelete, setToDelete] = useState<AgentVersionSummary | null>(null);
+  const deleteVersion = useDeleteVersion(agent.id);
   const versions = list.data?.pages.flatMap((page) => page.items) ?? [];
   const latest = versions[0]?.version ?? null;
 
@@ -85,6 +89,10 @@ export function VersionsPanel({ agent }: { agent: Agent }) {
                     : undefined
                 }
                 onRestore={canWrite ? () => setToRestore(version) : undefined}
+                // The published version cannot be deleted (the server says so too).
+                onDelete={
+                  canWrite && version.version !== latest ? () => setToDelete(version) : undefined
+                }
               />
             ))}
           </ol>
@@ -101,6 +109,25 @@ export function VersionsPanel({ agent }: { agent: Agent }) {
         onChange={setCompare}
       />
       <RestoreDialog agent={agent} version={toRestore} onClose={() => setToRestore(null)} />
+      <ConfirmDeleteDialog
+        item={toDelete}
+        title={(item) => (item ? `Delete ${versionName(item.version)}?` : 'Delete version?')}
+        confirmLabel="Delete version"
+        onCancel={() => setToDelete(null)}
+        onConfirm={(item) => {
+          setToDelete(null);
+          deleteVersion(item.version);
+          // A comparison with the deleted version has nothing left to show.
+          if (compare.from === item.version || compare.to === item.version) {
+            setCompare({ from: 'published', to: 'draft' });
+          }
+        }}
+      >
+        <p>
+          The version leaves the history: it can no longer be compared, restored or pinned, and its
+          number is never used again. Calls already made keep saying which version they ran.
+        </p>
+      </ConfirmDeleteDialog>
     </section>
   );
 }
@@ -113,9 +140,18 @@ interface VersionRowProps {
   onCompare: (() => void) | undefined;
   /** Left out for a role without `agents:write`. */
   onRestore: (() => void) | undefined;
+  /** Left out for a role without `agents:write`, and for the published version. */
+  onDelete: (() => void) | undefined;
 }
 
-function VersionRow({ version, published, names, onCompare, onRestore }: VersionRowProps) {
+function VersionRow({
+  version,
+  published,
+  names,
+  onCompare,
+  onRestore,
+  onDelete,
+}: VersionRowProps) {
   const name = versionName(version.version);
   return (
     <li className="version-row" aria-label={name}>
@@ -154,10 +190,39 @@ function VersionRow({ version, published, names, onCompare, onRestore }: Version
             Restore…
           </button>
         )}
-        {/* A delete action (agents.deleteVersion: not the published one, nor a pinned one) goes here. */}
+        {onDelete && (
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={onDelete}
+            aria-label={`Delete ${name}`}
+          >
+            Delete…
+          </button>
+        )}
       </div>
     </li>
   );
+}
+
+/**
+ * Deletes a version; a toast says how it went. A version phone numbers are pinned to is refused
+ * (`version-pinned`, naming them): the toast says which numbers to move first.
+ */
+function useDeleteVersion(agentId: string) {
+  const versionsChanged = useVersionsChanged();
+  const mutation = trpc.agents.deleteVersion.useMutation();
+  return (version: number) => {
+    const name = versionName(version);
+    mutation.mutate(
+      { agentId, version },
+      {
+        onSuccess: () => toast.success(`Deleted ${name}`),
+        onError: (error) => toast.error(deleteVersionProblem(name, apiErrorInfo(error))),
+        onSettled: () => versionsChanged(agentId),
+      },
+    );
+  };
 }
 
 interface CompareSectionProps {
