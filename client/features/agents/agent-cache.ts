@@ -78,5 +78,7 @@ export function useStoreSavedAgent() {
   return (agent: Agent) => {
     utils.agents.get.setData({ agentId: agent.id }, agent);
     lists.editItem(queryClient, agent.id, () => agent);
+    // A save changes the draft: how it differs from the published version is to be asked again.
+    void utils.agents.diff.invalidate({ agentId: agent.id });
   };
 }

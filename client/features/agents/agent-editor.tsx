@@ -303,7 +303,9 @@ export function AgentEditor({ agent, readOnly = false }: AgentEditorProps) {
           storeSavedAgent(updated);
           resetTo(snapshotOf(updated));
           setConflict(null);
-          toast.success(`Saved “${updated.name}” (version ${updated.version})`);
+          toast.success(
+            `Saved “${updated.name}” as a draft (version ${updated.version}): publish to make it live`,
+          );
         },
         onError: (error) => onSaveError(error, sent),
       },
@@ -508,7 +510,7 @@ export function AgentEditor({ agent, readOnly = false }: AgentEditorProps) {
                 : dirty
                   ? 'Unsaved changes'
                   : agent
-                    ? `Saved · version ${saved.version}`
+                    ? `Saved as draft · version ${saved.version}`
                     : ''}
             </p>
             <div className="save-bar__actions">

@@ -11,6 +11,8 @@ import { useDeleteAgent, type Agent } from './agent-cache.ts';
 import { AgentEditor } from './agent-editor.tsx';
 import { AgentTransferActions } from './agent-transfer.tsx';
 import { DeleteAgentDialog } from './delete-agent-dialog.tsx';
+import { PublishBar } from './publish-bar.tsx';
+import { VersionsPanel } from './versions-panel.tsx';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
@@ -101,7 +103,9 @@ function AgentDetail({ agent }: { agent: Agent }) {
           <RecentCalls key={`calls-${agent.id}`} agentId={agent.id} />
         </aside>
         <div className="agent-layout__main">
+          <PublishBar key={`publish-${agent.id}`} agent={agent} />
           <AgentEditor key={agent.id} agent={agent} readOnly={!canWrite} />
+          <VersionsPanel key={`versions-${agent.id}`} agent={agent} />
         </div>
       </div>
       <DeleteAgentDialog

@@ -17,6 +17,7 @@ import {
   startedByParts,
 } from './call-labels.ts';
 import { AgentCell, CallStatusPill, LIVE_POLL_MS, useAgentNames } from './call-parts.tsx';
+import { CallVersion } from './call-version.tsx';
 import { isResolverDefault } from './default-entries.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -90,7 +91,7 @@ function CallDetail({ call }: { call: CallSessionDetail }) {
         </h2>
         <dl className="call-summary__list">
           <Item label="Agent">
-            <AgentCell agentId={call.agentId} names={names} />
+            <AgentCell agentId={call.agentId} names={names} /> <CallVersion call={call} />
           </Item>
           <Item label="Room">
             <span className="mono">{call.roomName}</span>

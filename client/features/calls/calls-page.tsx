@@ -10,6 +10,7 @@ import { trpc } from '../../lib/trpc.ts';
 import { useCan } from '../account/account-context.ts';
 import { NoAccess } from '../account/no-access.tsx';
 import { AgentPicker } from '../phone-numbers/agent-picker.tsx';
+import { CallVersion } from './call-version.tsx';
 import { checkDid, formatDid } from '../phone-numbers/phone-format.ts';
 import {
   filtersFromSearch,
@@ -172,7 +173,7 @@ function CallRow({ call, names }: { call: CallSession; names: ReadonlyMap<string
         <CallStatusPill status={call.status} />
       </td>
       <td data-label="Agent">
-        <AgentCell agentId={call.agentId} names={names} />
+        <AgentCell agentId={call.agentId} names={names} /> <CallVersion call={call} />
       </td>
       <td data-label="Type">{CALL_TYPE_LABELS[call.type]}</td>
       <td data-label="From → to">

@@ -4,6 +4,7 @@ import { formatDateTime, formatDuration, timeAgo } from '../../lib/format.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { useCan } from '../account/account-context.ts';
 import { CALL_ENDED_REASON_LABELS, CALL_TYPE_LABELS } from './call-labels.ts';
+import { CallVersion } from './call-version.tsx';
 import { CallStatusPill, LIVE_POLL_MS } from './call-parts.tsx';
 
 const RECENT = 5;
@@ -54,6 +55,7 @@ function RecentCallsCard({ agentId }: { agentId: string }) {
                 </time>
               </Link>
               <CallStatusPill status={call.status} />
+              <CallVersion call={call} />
               <span className="recent-calls__meta muted">
                 {CALL_TYPE_LABELS[call.type]}
                 {call.durationSeconds !== null && ` · ${formatDuration(call.durationSeconds)}`}

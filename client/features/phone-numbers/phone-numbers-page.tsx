@@ -12,6 +12,7 @@ import { useDeleteRoute, type DidRoute } from './route-cache.ts';
 import { RouteDialog, type RouteDialogTarget } from './route-dialog.tsx';
 import { summariseSyncReport } from './sync-report.ts';
 import { LoadMore } from '../../components/load-more.tsx';
+import { routeVersionLabel } from '../agents/version-labels.ts';
 
 const PAGE_SIZE = 50;
 /** While a number waits for LiveKit, the list looks again this often. */
@@ -243,6 +244,10 @@ function RouteRow({ route, onTest, onEdit, onDelete }: RouteRowProps) {
               <Link to={`/agents/${route.agentId}`}>{route.agent.name}</Link>
             )}
           </dd>
+        </div>
+        <div>
+          <dt>Version</dt>
+          <dd>{routeVersionLabel(route.agentVersion)}</dd>
         </div>
         <div>
           <dt>LiveKit</dt>

@@ -5,6 +5,7 @@ import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { apiErrorInfo, describeApiError } from '../../lib/api-error.ts';
 import { trpc, type RouterOutputs } from '../../lib/trpc.ts';
 import { checkDid, formatDid } from './phone-format.ts';
+import { versionName } from '../agents/version-labels.ts';
 
 type Resolved = RouterOutputs['telephony']['resolve'];
 type ResolvedConfig = Resolved['config'];
@@ -158,6 +159,9 @@ export function ResolvedCall({ did, headingLevel = 3 }: { did: string; headingLe
           {name ?? (agent.isError ? `agent ${resolved.data.agentId}` : 'the agent…')}
         </Link>
       </Heading>
+      <p className="muted">
+        Calls run its published version {versionName(resolved.data.agentVersion)}.
+      </p>
       <ConfigSummary config={config} />
       <details className="resolved__json">
         <summary>Job metadata the agent worker receives (JSON)</summary>

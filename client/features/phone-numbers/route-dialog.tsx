@@ -9,6 +9,7 @@ import { AgentPicker, type PickedAgent } from './agent-picker.tsx';
 import { checkDid, formatDid } from './phone-format.ts';
 import { routeErrorsToFields, takenMessage, type RouteFieldErrors } from './route-errors.ts';
 import { useStoreSavedRoute, type DidRoute } from './route-cache.ts';
+import { RouteVersionPicker } from './route-version-field.tsx';
 
 /** What the dialog edits: a new number (optionally for a given agent), or an existing route. */
 export type RouteDialogTarget =
@@ -73,9 +74,15 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
       : target.agent,
   );
   const [label, setLabel] = useState(route?.label ?? '');
+  const [version, setVersion] = useState<number | null>(route?.agentVersion ?? null);
   const [errors, setErrors] = useState<RouteFieldErrors>({});
   const [submitted, setSubmitted] = useState(false);
-  const ids = { did: `${formId}-did`, agentId: `${formId}-agent`, label: `${formId}-label` };
+  const ids = {
+    did: `${formId}-did`,
+    agentId: `${formId}-agent`,
+    version: `${formId}-version`,
+    label: `${formId}-label`,
+  };
 
   // Opened before the page knew the agent's name: look it up, then show it in the picker.
   const initialAgentId = picked?.name === '' ? picked.id : '';
@@ -155,7 +162,12 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
     const settle = { onSettled: () => onBusy(false) };
     if (!route) {
       create.mutate(
-        { did: check.did, agentId: agent.id, ...(trimmedLabel && { label: trimmedLabel }) },
+        {
+          did: check.did,
+          agentId: agent.id,
+          agentVersion: version,
+          ...(trimmedLabel && { label: trimmedLabel }),
+        },
         { ...settle, onSuccess: (saved) => onSaved(saved, 'Added'), onError },
       );
       return;
@@ -163,6 +175,10 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
     const patch = {
       ...(check.did !== route.did && { did: check.did }),
       ...(agent.id !== route.agentId && { agentId: agent.id }),
+      // Sent with a new agent too: without it the number would follow that agent's published one.
+      ...((version !== route.agentVersion || agent.id !== route.agentId) && {
+        agentVersion: version,
+      }),
       ...(trimmedLabel !== (route.label ?? '') && { label: trimmedLabel }),
     };
     if (Object.keys(patch).length === 0) {
@@ -239,6 +255,8 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
             control={control}
             value={agent}
             onChange={(picked) => {
+              // Another agent's version numbers mean nothing here: back to "Published".
+              if (picked.id !== agent?.id) setVersion(null);
               setAgent(picked);
               setField('agentId');
             }}
@@ -262,6 +280,20 @@ function RouteForm({ formId, target, onBusy, onDone }: RouteFormProps) {
               setLabel(event.target.value);
               setField('label');
             }}
+          />
+        )}
+      </Field>
+      <Field
+        id={ids.version}
+        label="Version"
+        hint="“Published” moves the number to each new publish; a pinned version stays until you change it here."
+      >
+        {(control) => (
+          <RouteVersionPicker
+            control={control}
+            agentId={agent?.id ?? null}
+            value={version}
+            onChange={setVersion}
           />
         )}
       </Field>

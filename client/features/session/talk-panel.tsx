@@ -8,6 +8,7 @@ import {
   type ConfigFieldId,
 } from '../agents/config-field-table.ts';
 import { configToForm } from '../agents/config-form.ts';
+import { useCan } from '../account/account-context.ts';
 import {
   buildOverrides,
   EMPTY_OVERRIDES,
@@ -29,9 +30,13 @@ export function TalkPanel({ agent }: { agent: Agent }) {
   const start = trpc.session.start.useMutation();
   const utils = trpc.useUtils();
   const [session, setSession] = useState<StartedSession | null>(null);
+  const [ranDraft, setRanDraft] = useState(false);
   const [fields, setFields] = useState<OverrideFields>(EMPTY_OVERRIDES);
   const [fieldError, setFieldError] = useState<OverrideProblem | null>(null);
   const livekitOff = info.data?.livekitConfigured === false;
+  // Who may edit the agent tests what they edit (the unpublished draft, marked on the call
+  // record); everyone else talks to what callers get, the published version.
+  const testsDraft = useCan('agents:write');
 
   const startCall = () => {
     const built = buildOverrides(fields);
@@ -43,10 +48,15 @@ export function TalkPanel({ agent }: { agent: Agent }) {
     setFieldError(null);
     void loadCallView(); // fetch the call chunk while the server mints the token
     start.mutate(
-      { agentId: agent.id, ...(built.overrides && { agentConfig: built.overrides }) },
+      {
+        agentId: agent.id,
+        agentVersion: testsDraft ? 'draft' : 'published',
+        ...(built.overrides && { agentConfig: built.overrides }),
+      },
       {
         onSuccess: (started) => {
           setSession(started);
+          setRanDraft(testsDraft);
           // The new call shows in the agent's recent calls (and Calls) at once.
           void utils.sessions.list.invalidate();
         },
@@ -60,6 +70,11 @@ export function TalkPanel({ agent }: { agent: Agent }) {
     return (
       <div className="card talk-panel">
         <h2 className="card__title">Call with {agent.name}</h2>
+        {ranDraft && (
+          <p>
+            <span className="badge badge--warning">Testing the draft</span>
+          </p>
+        )}
         <Suspense
           fallback={
             <p className="muted" role="status">
@@ -116,10 +131,18 @@ export function TalkPanel({ agent }: { agent: Agent }) {
   return (
     <div className="card talk-panel">
       <h2 className="card__title">Talk to this agent</h2>
-      <p className="muted">
-        Starts a call in your browser with the saved version (v{agent.version}). Your microphone is
-        used; the agent answers through your speakers.
-      </p>
+      {testsDraft ? (
+        <p className="muted">
+          <span className="badge badge--warning">Testing the draft</span> Calls from here run the
+          saved draft (version {agent.version}), published or not; phone numbers keep running the
+          published version. Your microphone is used; the agent answers through your speakers.
+        </p>
+      ) : (
+        <p className="muted">
+          Starts a call in your browser with the published version, as callers get it. Your
+          microphone is used; the agent answers through your speakers.
+        </p>
+      )}
       {livekitOff && (
         <div className="callout callout--warning">
           <p>
