@@ -24,6 +24,7 @@ import {
   type AgentRestoreOutput,
   type AgentVersion,
 } from '../../shared/agent-version.schema.ts';
+import { actorOf } from '../identity.ts';
 import { outputAs, router, workspaceProcedure } from '../trpc.ts';
 
 const tags = ['agents'];
@@ -67,7 +68,7 @@ export const agentsRouter = router({
     .input(agentCreateInputSchema)
     .output(outputAs<Agent>(agentSchema))
     .mutation(({ ctx, input }) =>
-      ctx.services.agents.create(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agents.create(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   update: workspaceProcedure
     .meta({
@@ -86,7 +87,9 @@ export const agentsRouter = router({
     })
     .input(agentUpdateInputSchema)
     .output(outputAs<Agent>(agentSchema))
-    .mutation(({ ctx, input }) => ctx.services.agents.update(ctx.caller.workspaceId, input)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.agents.update(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
+    ),
   delete: workspaceProcedure
     .meta({
       permission: 'agents:write',
@@ -101,7 +104,7 @@ export const agentsRouter = router({
     .input(agentIdInputSchema)
     .output(agentDeleteOutputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.agents.delete(ctx.caller.workspaceId, input.agentId),
+      ctx.services.agents.delete(ctx.caller.workspaceId, input.agentId, actorOf(ctx.caller)),
     ),
   publish: workspaceProcedure
     .meta({
@@ -121,7 +124,7 @@ export const agentsRouter = router({
     .input(agentPublishInputSchema)
     .output(agentPublishOutputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.agentVersions.publish(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agentVersions.publish(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   versions: workspaceProcedure
     .meta({
@@ -184,6 +187,6 @@ export const agentsRouter = router({
     .input(agentRestoreInputSchema)
     .output(outputAs<AgentRestoreOutput>(agentRestoreOutputSchema))
     .mutation(({ ctx, input }) =>
-      ctx.services.agentVersions.restore(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agentVersions.restore(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
 });
