@@ -65,6 +65,7 @@ function AgentDetail({ agent }: { agent: Agent }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const { deleteAgent } = useDeleteAgent();
   const canWrite = useCan('agents:write');
+  const canReadAudit = useCan('audit:read');
 
   return (
     <div className="page page--wide">
@@ -81,15 +82,22 @@ function AgentDetail({ agent }: { agent: Agent }) {
             · <span className="mono">{agent.id}</span>
           </p>
         </div>
-        {canWrite && (
-          <button
-            type="button"
-            className="button button--ghost-danger"
-            onClick={() => setConfirmDelete(true)}
-          >
-            Delete agent
-          </button>
-        )}
+        <div className="page-header__actions">
+          {canReadAudit && (
+            <Link className="button button--ghost" to={`/audit?agent=${agent.id}`}>
+              History
+            </Link>
+          )}
+          {canWrite && (
+            <button
+              type="button"
+              className="button button--ghost-danger"
+              onClick={() => setConfirmDelete(true)}
+            >
+              Delete agent
+            </button>
+          )}
+        </div>
       </header>
       <div className="agent-layout">
         <aside className="agent-layout__aside" aria-label="Talk to this agent">
