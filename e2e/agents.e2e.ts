@@ -582,7 +582,8 @@ describe('agents', () => {
     try {
       await page.goto('/agents');
       await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
-      for (let i = 0; i < 10; i++) {
+      // Past the skip link, the brand, the owner's nav links and the account menu.
+      for (let i = 0; i < 15; i++) {
         await page.keyboard.press('Tab');
         const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
         if (focused === 'New agent') break;
