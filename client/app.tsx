@@ -47,6 +47,8 @@ const loadMembersPage = () => import('./features/settings/members-page.tsx');
 const MembersPage = lazy(() =>
   loadMembersPage().then((module) => ({ default: module.MembersPage })),
 );
+const loadAuditPage = () => import('./features/audit/audit-page.tsx');
+const AuditPage = lazy(() => loadAuditPage().then((module) => ({ default: module.AuditPage })));
 const loadKeysPage = () => import('./features/settings/keys-page.tsx');
 const KeysPage = lazy(() => loadKeysPage().then((module) => ({ default: module.KeysPage })));
 // Swagger UI is large: its own chunk, loaded when the page opens.
@@ -99,6 +101,7 @@ function AppFrame({ workspaceId }: { workspaceId: string }) {
   const canReadCalls = useCan('sessions:read');
   const canAdminMembers = useCan('members:admin');
   const canAdminKeys = useCan('keys:admin');
+  const canReadAudit = useCan('audit:read');
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -160,6 +163,18 @@ function AppFrame({ workspaceId }: { workspaceId: string }) {
                     onFocus={() => void loadKeysPage()}
                   >
                     API keys
+                  </NavLink>
+                </li>
+              )}
+              {canReadAudit && (
+                <li>
+                  <NavLink
+                    to="/audit"
+                    className="topbar__link"
+                    onPointerEnter={() => void loadAuditPage()}
+                    onFocus={() => void loadAuditPage()}
+                  >
+                    Audit log
                   </NavLink>
                 </li>
               )}
@@ -250,6 +265,7 @@ export function App() {
           <Route path="calls/:sessionId" element={<CallDetailPage />} />
           <Route path="settings/members" element={<MembersPage />} />
           <Route path="settings/keys" element={<KeysPage />} />
+          <Route path="audit" element={<AuditPage />} />
           <Route path="api-reference" element={<ApiReferencePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -582,7 +582,8 @@ describe('agents', () => {
     try {
       await page.goto('/agents');
       await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
-      // The menu, the account, then the list's actions (Import agent, New agent).
+      // Past the skip link, the brand, the owner's nav links, the account menu, then the list's
+      // actions (Import agent, New agent).
       for (let i = 0; i < 15; i++) {
         await page.keyboard.press('Tab');
         const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');

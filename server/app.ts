@@ -12,6 +12,9 @@ import { createMongooseLeaseStore } from './adapters/mongoose/lease-store.mongoo
 import { createMemoryAgentVersionStore } from './adapters/memory/agent-version-store.memory.ts';
 import { createMongooseAgentVersionStore } from './adapters/mongoose/agent-version-store.mongoose.ts';
 import type { AgentVersionStore } from './ports/agent-version-store.port.ts';
+import { createMemoryAuditStore } from './adapters/memory/audit-store.memory.ts';
+import { createMongooseAuditStore } from './adapters/mongoose/audit-store.mongoose.ts';
+import type { AuditStore } from './ports/audit-store.port.ts';
 import { createMemoryCallReportStore } from './adapters/memory/call-report-store.memory.ts';
 import { createMongooseAgentStore } from './adapters/mongoose/agent-store.mongoose.ts';
 import { createMongooseDidRouteStore } from './adapters/mongoose/did-route-store.mongoose.ts';
@@ -109,6 +112,7 @@ export function buildApp(env: Env, logger: Logger = createLogger({ level: env.LO
     ...selectIdentityStores(storage),
     agentStore: storage.store,
     agentVersionStore: selectAgentVersionStore(storage),
+    auditStore: selectAuditStore(storage),
     routeStore: selectRouteStore(storage, logger),
     rooms: selectLiveKit(env, logger),
     roomStore: selectRoomStore(storage),
@@ -350,6 +354,16 @@ function selectAgentVersionStore(storage: Storage): AgentVersionStore {
     return store;
   }
   return createMemoryAgentVersionStore();
+}
+
+/** The audit log lives beside the agents: in the database, else in memory. */
+function selectAuditStore(storage: Storage): AuditStore {
+  if (storage.mongo) {
+    const store = createMongooseAuditStore(storage.mongo.connection);
+    void storage.afterConnect('create the audit log indexes', () => store.ensureIndexes());
+    return store;
+  }
+  return createMemoryAuditStore();
 }
 
 /** Call history lives beside the room records: in the database, else in memory. */

@@ -18,6 +18,10 @@ import { createAgentVersionService } from './services/agent-version.service.ts';
 import { createAgentTransferService } from './services/agent-transfer.service.ts';
 import { createMemoryAgentVersionStore } from './adapters/memory/agent-version-store.memory.ts';
 import type { AgentVersionStore } from './ports/agent-version-store.port.ts';
+import { createMemoryAuditStore } from './adapters/memory/audit-store.memory.ts';
+import type { AuditStore } from './ports/audit-store.port.ts';
+import { createAuditLog } from './services/audit.service.ts';
+import { auditAgentVersions, auditTelephony } from './services/audit-recorders.ts';
 import { createApiKeyService } from './services/api-key.service.ts';
 import {
   createCallHistoryService,
@@ -52,6 +56,8 @@ export interface ServiceWiring {
   roomStore: RoomStore;
   /** Agents' published versions (beside the agents); none: in memory (tests). */
   agentVersionStore?: AgentVersionStore;
+  /** The audit log (beside the agents); none: in memory (tests). */
+  auditStore?: AuditStore;
   /** Call history (beside the agents). */
   callSessionStore: CallSessionStore;
   /** Leases shared by the server instances (beside the agents); none: this process alone. */
@@ -97,6 +103,11 @@ export interface ServiceWiring {
 export function createServices(wiring: ServiceWiring): Services {
   const logger = wiring.logger && { logger: wiring.logger };
   const now = wiring.now && { now: wiring.now };
+  const audit = createAuditLog({
+    store: wiring.auditStore ?? createMemoryAuditStore(),
+    ...now,
+    ...logger,
+  });
   const agents = createAgentService({
     store: wiring.agentStore,
     references: createRouteReferences(wiring.routeStore),
@@ -104,18 +115,23 @@ export function createServices(wiring: ServiceWiring): Services {
       agentVersions.publishFirst(workspaceId, agent, author),
     beforeConfigChange: async (workspaceId, agentId) =>
       agentVersions.ensurePublished(workspaceId, await agents.getRecord(workspaceId, agentId)),
+    audit,
     ...logger,
   });
-  const agentVersions = createAgentVersionService({
-    versions: wiring.agentVersionStore ?? createMemoryAgentVersionStore(),
-    agents,
-    references: createRouteReferences(wiring.routeStore),
-    ...now,
-    ...logger,
-  });
+  const agentVersions = auditAgentVersions(
+    createAgentVersionService({
+      versions: wiring.agentVersionStore ?? createMemoryAgentVersionStore(),
+      agents,
+      references: createRouteReferences(wiring.routeStore),
+      ...now,
+      ...logger,
+    }),
+    { audit, agents, ...logger },
+  );
   const workspaces = createWorkspaceService({
     store: wiring.workspaceStore,
     accounts: wiring.accounts,
+    audit,
     ...now,
     ...logger,
   });
@@ -132,6 +148,7 @@ export function createServices(wiring: ServiceWiring): Services {
     agents,
     agentVersions,
     agentTransfer: createAgentTransferService({ agents, agentVersions, ...now }),
+    audit,
     calls: createCallHistoryService({
       store: wiring.callSessionStore,
       reports: wiring.callReportStore,
@@ -145,7 +162,7 @@ export function createServices(wiring: ServiceWiring): Services {
       ...logger,
     }),
     reports,
-    keys: createApiKeyService({ store: wiring.keyStore, agents, ...now }),
+    keys: createApiKeyService({ store: wiring.keyStore, agents, audit, ...now }),
     setup: createSetupService({
       store: wiring.workspaceStore,
       workspaces,
@@ -173,15 +190,18 @@ export function createServices(wiring: ServiceWiring): Services {
       agentName: wiring.agentName,
       version: wiring.version,
     }),
-    telephony: createTelephonyService({
-      routes: wiring.routeStore,
-      agents,
-      versions: agentVersions,
-      sip: wiring.sip,
-      agentName: wiring.agentName,
-      ...(wiring.sipTrunkId && { trunkId: wiring.sipTrunkId }),
-      ...(wiring.managedTrunkName && { managedTrunkName: wiring.managedTrunkName }),
-      ...logger,
-    }),
+    telephony: auditTelephony(
+      createTelephonyService({
+        routes: wiring.routeStore,
+        agents,
+        versions: agentVersions,
+        sip: wiring.sip,
+        agentName: wiring.agentName,
+        ...(wiring.sipTrunkId && { trunkId: wiring.sipTrunkId }),
+        ...(wiring.managedTrunkName && { managedTrunkName: wiring.managedTrunkName }),
+        ...logger,
+      }),
+      { audit, ...logger },
+    ),
   };
 }

@@ -8,6 +8,7 @@ import type { AgentService } from './services/agent.service.ts';
 import type { AgentVersionService } from './services/agent-version.service.ts';
 import type { AgentTransferService } from './services/agent-transfer.service.ts';
 import type { ApiKeyService } from './services/api-key.service.ts';
+import type { AuditLog } from './services/audit.service.ts';
 import type { CallHistoryService } from './services/call-history.service.ts';
 import type { CallReportService } from './services/call-report.service.ts';
 import type { SetupService } from './services/setup.service.ts';
@@ -24,6 +25,8 @@ export interface Services {
   agentVersions: AgentVersionService;
   /** Export, import and duplicate agents. */
   agentTransfer: AgentTransferService;
+  /** Who changed what: `audit.list`; services record into it. */
+  audit: AuditLog;
   /** Call history: `sessions.*` and LiveKit's webhooks. */
   calls: CallHistoryService;
   /** Agent workers' call reports (`POST /api/sessions/:id/report`). */
@@ -38,12 +41,16 @@ export interface Services {
 
 /**
  * Who is asking, resolved once per request: the workspace every store query is limited to, who
- * acts (for audit), and what they may do. A person's role and a key's scopes both reduce to
- * `permissions`; `role` / `scopes` are kept for logs and, later, audit records.
+ * acts (for the audit log: `actorOf`), and what they may do. A person's role and a key's scopes
+ * both reduce to `permissions`; `role` / `scopes` are kept for logs.
  */
 export interface Caller {
   workspaceId: string;
   actor: { kind: 'user' | 'api-key' | 'publishable-key' | 'local'; id: string };
+  /** How the audit log names the actor: a person's name, a key's name. */
+  actorName?: string;
+  /** A signed-in person's better-auth session (the audit log's "from which session"). */
+  sessionId?: string;
   permissions: ReadonlySet<Permission>;
   role?: Role;
   scopes?: readonly Scope[];

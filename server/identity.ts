@@ -1,5 +1,6 @@
 import { ROLE_PERMISSIONS, type Role } from '../shared/auth.schema.ts';
 import type { Authenticate, Caller } from './context.ts';
+import type { Actor } from './ports/audit-store.port.ts';
 
 /**
  * The first workspace's id. Records stored before workspaces existed are adopted into it at
@@ -31,3 +32,12 @@ export const authenticateAsLocalOwner: Authenticate = async () => ({
   user: null,
   failure: null,
 });
+
+/** Who the caller is to the audit log: what procedures pass to the services that change things. */
+export function actorOf(caller: Caller): Actor {
+  return {
+    ...caller.actor,
+    ...(caller.actorName !== undefined && { name: caller.actorName }),
+    ...(caller.sessionId !== undefined && { sessionId: caller.sessionId }),
+  };
+}

@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'telephony:write': 'add, change and delete phone-number routes; `telephony.sync`',
   'keys:admin': 'create, list and revoke API keys',
   'members:admin': 'invite and remove members, change roles, rename the workspace',
+  'audit:read':
+    'read the audit log (`audit.list`): who changed which agent, number, member or key, when and how',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -32,8 +34,10 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   /** Everything, including members and keys. */
   owner: ALL_PERMISSIONS,
-  /** Agents, numbers and keys (and calls); not members. */
-  admin: ALL_PERMISSIONS.filter((permission) => permission !== 'members:admin'),
+  /** Agents, numbers and keys (and calls); not members, not the audit log. */
+  admin: ALL_PERMISSIONS.filter(
+    (permission) => permission !== 'members:admin' && permission !== 'audit:read',
+  ),
   /** Agents and calls; reads numbers. */
   member: ['agents:read', 'agents:write', 'sessions:start', 'sessions:read', 'telephony:read'],
   /** Reads, and test calls. */
@@ -42,7 +46,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 
 /** What each role is for, as the README says it. */
 export const ROLE_SUMMARIES: Readonly<Record<Role, string>> = {
-  owner: 'everything, including members and keys',
+  owner: 'everything, including members, keys and the audit log',
   admin: 'agents, phone numbers and keys',
   member: 'agents and calls',
   viewer: 'read, and test calls',

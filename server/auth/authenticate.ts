@@ -37,9 +37,12 @@ export function createAuthenticate(deps: {
         : { caller: result, user: null, failure: null };
     }
 
-    const user = await deps.accounts.sessionUser(req);
-    if (!user) return NOBODY;
+    const signedIn = await deps.accounts.sessionUser(req);
+    if (!signedIn) return NOBODY;
+    // The session id goes to the caller (for the audit log), not into `user`, which `account.me` answers.
+    const { sessionId, ...user } = signedIn;
     const actor = { kind: 'user' as const, id: user.id };
+    const who = { actorName: user.name, ...(sessionId !== undefined && { sessionId }) };
     const requested = req.headers[WORKSPACE_HEADER];
     if (typeof requested === 'string' && requested !== '') {
       const role = workspaceIdSchema.safeParse(requested).success
@@ -56,7 +59,7 @@ export function createAuthenticate(deps: {
           },
         };
       }
-      return { caller: callerWithRole(requested, role, actor), user, failure: null };
+      return { caller: { ...callerWithRole(requested, role, actor), ...who }, user, failure: null };
     }
     const [first] = await deps.workspaces.memberships(user.id);
     if (!first) {
@@ -69,6 +72,10 @@ export function createAuthenticate(deps: {
         },
       };
     }
-    return { caller: callerWithRole(first.id, first.role, actor), user, failure: null };
+    return {
+      caller: { ...callerWithRole(first.id, first.role, actor), ...who },
+      user,
+      failure: null,
+    };
   };
 }

@@ -223,7 +223,7 @@ export function createBetterAuthAccounts(settings: BetterAuthSettings): Accounts
       const session = await instance()
         .auth.api.getSession({ headers: fromNodeHeaders(req.headers) })
         .catch(unavailable);
-      return session ? toUser(session.user) : null;
+      return session ? { ...toUser(session.user), sessionId: String(session.session.id) } : null;
     },
 
     async handle(req, res) {

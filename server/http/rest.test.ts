@@ -333,6 +333,7 @@ describe('authentication and scopes', () => {
     ['GET', '/phone-numbers', 'telephony:read'],
     ['POST', '/phone-numbers/sync', 'telephony:write'],
     ['GET', '/keys', 'keys:admin'],
+    ['GET', '/audit', 'audit:read'],
   ] as const)('%s %s without %s is 403 naming it', async (method, path, permission) => {
     const { call, keyWith } = await start();
     const headers = await keyWith(
@@ -344,6 +345,25 @@ describe('authentication and scopes', () => {
     });
     expect(answer.status, answer.text).toBe(403);
     expect(errorOf(answer).data.details).toEqual({ reason: 'forbidden', permission });
+  });
+
+  test('GET /audit with an audit:read key: the entries, filtered and paged by query parameters', async () => {
+    const { call, keyWith } = await start();
+    const writer = await keyWith(['agents:write', 'agents:read']);
+    const created = (
+      await call('POST', '/agents', { headers: writer, body: buildAgentInput() })
+    ).json() as Agent;
+    await call('POST', '/agents', { headers: writer, body: buildAgentInput({ name: 'Other' }) });
+    const auditor = await keyWith(['audit:read']);
+    const page = await call('GET', `/audit?agentId=${created.id}&limit=1`, { headers: auditor });
+    expect(page.status, page.text).toBe(200);
+    const body = page.json() as { items: { action: string; agentId: string; via: unknown }[] };
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).toMatchObject({ action: 'agent.create', agentId: created.id });
+    expect(body.items[0]!.via).toMatchObject({ kind: 'api-key' });
+    const forged = await call('GET', '/audit?cursor=bm90LWEtY3Vyc29y', { headers: auditor });
+    expect(forged.status).toBe(400);
+    expect(errorOf(forged).data.issues.map((issue) => issue.path)).toEqual([['cursor']]);
   });
 
   test('a read-only key reads but does not write', async () => {
@@ -643,6 +663,7 @@ describe('GET /api/v1/openapi.json', () => {
         'POST /phone-numbers/sync',
         'GET /keys',
         'DELETE /keys/{id}',
+        'GET /audit',
       ].sort(),
     );
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual([

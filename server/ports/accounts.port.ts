@@ -19,8 +19,11 @@ export interface Accounts {
   /** A new account with an e-mail (stored lower-case) and a password (hashed with scrypt). */
   create(account: { email: string; password: string; name: string }): Promise<CreateAccountOutcome>;
   findByEmail(email: string): Promise<AccountUser | null>;
-  /** The person a request's session cookie belongs to; null without a live session. */
-  sessionUser(req: IncomingMessage): Promise<AccountUser | null>;
+  /**
+   * The person a request's session cookie belongs to, with the session's id (for the audit log);
+   * null without a live session.
+   */
+  sessionUser(req: IncomingMessage): Promise<(AccountUser & { sessionId?: string }) | null>;
   /**
    * Answers `/api/auth/*` (sign-in, sign-out, sessions, password change); false for a path it
    * does not serve. Requests reach it after the HTTP layer's Host and Origin checks.

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { agentsRouter } from './agents.router.ts';
+import { auditRouter } from './audit.router.ts';
 import { keysRouter } from './keys.router.ts';
 import { sessionRouter } from './session.router.ts';
 import { sessionsRouter } from './sessions.router.ts';
@@ -16,6 +17,7 @@ import {
 export const appRouter = router({
   account: accountRouter,
   agents: agentsRouter,
+  audit: auditRouter,
   invitations: invitationsRouter,
   keys: keysRouter,
   members: membersRouter,

@@ -136,6 +136,21 @@ describe('every procedure declares who may call it', () => {
     }
   });
 
+  test('the audit log (audit:read) is the owner’s alone, like members:admin', async () => {
+    expect(
+      roleSchema.options.filter((role) => ROLE_PERMISSIONS[role].includes('audit:read')),
+    ).toEqual(['owner']);
+    const { as } = buildCaller();
+    for (const role of ['admin', 'member', 'viewer'] as const) {
+      const error = await trpcError(() => as(buildIdentity(WORKSPACE_A, role)).audit.list({}));
+      expect(detailsOf(error)).toEqual({ reason: 'forbidden', permission: 'audit:read' });
+    }
+    expect(await as(buildIdentity(WORKSPACE_A, 'owner')).audit.list({})).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+  });
+
   test('a signed-in procedure (system.info) answers every role', async () => {
     const { as } = buildCaller();
     for (const role of roleSchema.options) {

@@ -34,6 +34,7 @@ import {
   type AgentExportFile,
   type AgentImportOutput,
 } from '../../shared/agent-export.schema.ts';
+import { actorOf } from '../identity.ts';
 import { outputAs, router, workspaceProcedure } from '../trpc.ts';
 
 const tags = ['agents'];
@@ -77,7 +78,7 @@ export const agentsRouter = router({
     .input(agentCreateInputSchema)
     .output(outputAs<Agent>(agentSchema))
     .mutation(({ ctx, input }) =>
-      ctx.services.agents.create(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agents.create(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   update: workspaceProcedure
     .meta({
@@ -96,7 +97,9 @@ export const agentsRouter = router({
     })
     .input(agentUpdateInputSchema)
     .output(outputAs<Agent>(agentSchema))
-    .mutation(({ ctx, input }) => ctx.services.agents.update(ctx.caller.workspaceId, input)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.agents.update(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
+    ),
   delete: workspaceProcedure
     .meta({
       permission: 'agents:write',
@@ -111,7 +114,7 @@ export const agentsRouter = router({
     .input(agentIdInputSchema)
     .output(agentDeleteOutputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.agents.delete(ctx.caller.workspaceId, input.agentId),
+      ctx.services.agents.delete(ctx.caller.workspaceId, input.agentId, actorOf(ctx.caller)),
     ),
   publish: workspaceProcedure
     .meta({
@@ -131,7 +134,7 @@ export const agentsRouter = router({
     .input(agentPublishInputSchema)
     .output(agentPublishOutputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.agentVersions.publish(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agentVersions.publish(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   versions: workspaceProcedure
     .meta({
@@ -194,7 +197,7 @@ export const agentsRouter = router({
     .input(agentRestoreInputSchema)
     .output(outputAs<AgentRestoreOutput>(agentRestoreOutputSchema))
     .mutation(({ ctx, input }) =>
-      ctx.services.agentVersions.restore(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agentVersions.restore(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   deleteVersion: workspaceProcedure
     .meta({
@@ -214,7 +217,7 @@ export const agentsRouter = router({
     .input(agentDeleteVersionInputSchema)
     .output(agentDeleteVersionOutputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.agentVersions.deleteVersion(ctx.caller.workspaceId, input),
+      ctx.services.agentVersions.deleteVersion(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   export: workspaceProcedure
     .meta({
@@ -254,7 +257,7 @@ export const agentsRouter = router({
     .input(agentImportInputSchema)
     .output(outputAs<AgentImportOutput>(agentImportOutputSchema))
     .mutation(({ ctx, input }) =>
-      ctx.services.agentTransfer.import(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agentTransfer.import(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
   duplicate: workspaceProcedure
     .meta({
@@ -269,6 +272,6 @@ export const agentsRouter = router({
     .input(agentDuplicateInputSchema)
     .output(outputAs<AgentImportOutput>(agentImportOutputSchema))
     .mutation(({ ctx, input }) =>
-      ctx.services.agentTransfer.duplicate(ctx.caller.workspaceId, input, ctx.caller.actor),
+      ctx.services.agentTransfer.duplicate(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
     ),
 });

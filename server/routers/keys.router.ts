@@ -4,6 +4,7 @@ import {
   keyCreateInputSchema,
   keyRevokeInputSchema,
 } from '../../shared/workspace.schema.ts';
+import { actorOf } from '../identity.ts';
 import { router, workspaceProcedure } from '../trpc.ts';
 
 const tags = ['keys'];
@@ -31,6 +32,7 @@ export const keysRouter = router({
           createdBy: ctx.user?.email ?? `API key ${ctx.caller.actor.id}`,
         },
         input,
+        actorOf(ctx.caller),
       ),
     ),
   revoke: workspaceProcedure
@@ -40,5 +42,7 @@ export const keysRouter = router({
     })
     .input(keyRevokeInputSchema)
     .output(apiKeySchema)
-    .mutation(({ ctx, input }) => ctx.services.keys.revoke(ctx.caller.workspaceId, input.id)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.keys.revoke(ctx.caller.workspaceId, input.id, actorOf(ctx.caller)),
+    ),
 });

@@ -1,3 +1,4 @@
+import { actorOf } from '../identity.ts';
 import {
   didRouteCreateInputSchema,
   didRouteDeleteOutputSchema,
@@ -55,7 +56,7 @@ export const telephonyRouter = router({
       .input(didRouteCreateInputSchema)
       .output(didRouteSchema)
       .mutation(({ ctx, input }) =>
-        ctx.services.telephony.createRoute(ctx.caller.workspaceId, input),
+        ctx.services.telephony.createRoute(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
       ),
     update: write
       .meta({
@@ -71,7 +72,7 @@ export const telephonyRouter = router({
       .input(didRouteUpdateInputSchema)
       .output(didRouteSchema)
       .mutation(({ ctx, input }) =>
-        ctx.services.telephony.updateRoute(ctx.caller.workspaceId, input),
+        ctx.services.telephony.updateRoute(ctx.caller.workspaceId, input, actorOf(ctx.caller)),
       ),
     delete: write
       .meta({
@@ -86,7 +87,11 @@ export const telephonyRouter = router({
       .input(didRouteIdInputSchema)
       .output(didRouteDeleteOutputSchema)
       .mutation(({ ctx, input }) =>
-        ctx.services.telephony.deleteRoute(ctx.caller.workspaceId, input.routeId),
+        ctx.services.telephony.deleteRoute(
+          ctx.caller.workspaceId,
+          input.routeId,
+          actorOf(ctx.caller),
+        ),
       ),
   }),
   resolve: read

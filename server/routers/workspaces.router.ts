@@ -10,6 +10,7 @@ import {
   workspaceRenameInputSchema,
 } from '../../shared/workspace.schema.ts';
 import { invalidInput } from '../errors.ts';
+import { actorOf } from '../identity.ts';
 import { publicProcedure, router, userProcedure, workspaceProcedure } from '../trpc.ts';
 
 /** The signed-in person: who they are and the workspaces they may switch between. */
@@ -30,7 +31,7 @@ export const workspacesRouter = router({
     .meta({ permission: 'members:admin' })
     .input(workspaceRenameInputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.workspaces.rename(ctx.caller.workspaceId, input.name),
+      ctx.services.workspaces.rename(ctx.caller.workspaceId, input.name, actorOf(ctx.caller)),
     ),
 });
 
@@ -42,13 +43,22 @@ export const membersRouter = router({
     .meta({ permission: 'members:admin' })
     .input(memberSetRoleInputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.workspaces.setRole(ctx.caller.workspaceId, input.userId, input.role),
+      ctx.services.workspaces.setRole(
+        ctx.caller.workspaceId,
+        input.userId,
+        input.role,
+        actorOf(ctx.caller),
+      ),
     ),
   remove: workspaceProcedure
     .meta({ permission: 'members:admin' })
     .input(memberRemoveInputSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.workspaces.removeMember(ctx.caller.workspaceId, input.userId);
+      await ctx.services.workspaces.removeMember(
+        ctx.caller.workspaceId,
+        input.userId,
+        actorOf(ctx.caller),
+      );
       return { removed: true as const };
     }),
 });
@@ -59,11 +69,15 @@ export const invitationsRouter = router({
     .meta({ permission: 'members:admin' })
     .input(invitationCreateInputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.services.workspaces.invite(ctx.caller.workspaceId, {
-        email: input.email,
-        role: input.role,
-        invitedBy: ctx.user?.email ?? `${ctx.caller.actor.kind}:${ctx.caller.actor.id}`,
-      }),
+      ctx.services.workspaces.invite(
+        ctx.caller.workspaceId,
+        {
+          email: input.email,
+          role: input.role,
+          invitedBy: ctx.user?.email ?? `${ctx.caller.actor.kind}:${ctx.caller.actor.id}`,
+        },
+        actorOf(ctx.caller),
+      ),
     ),
   list: workspaceProcedure
     .meta({ permission: 'members:admin' })
@@ -72,7 +86,11 @@ export const invitationsRouter = router({
     .meta({ permission: 'members:admin' })
     .input(invitationRevokeInputSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.workspaces.revokeInvitation(ctx.caller.workspaceId, input.id);
+      await ctx.services.workspaces.revokeInvitation(
+        ctx.caller.workspaceId,
+        input.id,
+        actorOf(ctx.caller),
+      );
       return { revoked: true as const };
     }),
   /** Public: the link's token is the credential (what the invitation page shows first). */

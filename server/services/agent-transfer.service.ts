@@ -9,10 +9,10 @@ import {
   type AgentImportData,
   type AgentImportOutput,
 } from '../../shared/agent-export.schema.ts';
-import type { VersionAuthor } from '../../shared/agent-version.schema.ts';
 import { jsonEqual } from '../../shared/json-guard.ts';
 import { invalidInput, parseWith, ValidationError } from '../errors.ts';
 import type { AgentRecord } from '../ports/agent-store.port.ts';
+import type { Actor } from '../ports/audit-store.port.ts';
 import type { AgentService } from './agent.service.ts';
 import type { AgentVersionService } from './agent-version.service.ts';
 import { configHash } from './session.service.ts';
@@ -28,12 +28,14 @@ export interface AgentTransferService {
   import(
     workspaceId: string,
     input: AgentImportData,
-    author?: VersionAuthor,
+    /** Who acts: the versions' author, and who the audit log records. */
+    by?: Actor,
   ): Promise<AgentImportOutput>;
   duplicate(
     workspaceId: string,
     input: AgentDuplicateData,
-    author?: VersionAuthor,
+    /** Who acts: the versions' author, and who the audit log records. */
+    by?: Actor,
   ): Promise<AgentImportOutput>;
 }
 
@@ -60,23 +62,31 @@ export function createAgentTransferService({
   const createWithVersions = async (
     workspaceId: string,
     source: { name: string; description: string; draft: AgentConfig; published: AgentConfig },
-    author: VersionAuthor | undefined,
+    by: Actor | undefined,
   ): Promise<AgentImportOutput> => {
     const created = await agents.create(
       workspaceId,
       { name: source.name, description: source.description, config: source.published },
-      author,
+      by,
     );
     // create only logs a failed version 1 (an agent without versions gets its config as v1 when
     // read); here it must hold before the draft changes, or that lazy v1 would be the draft.
-    await agentVersions.publishFirst(workspaceId, recordOf(workspaceId, created), author);
+    await agentVersions.publishFirst(
+      workspaceId,
+      recordOf(workspaceId, created),
+      by && { kind: by.kind, id: by.id },
+    );
     const agent = jsonEqual(source.draft, source.published)
       ? created
-      : await agents.update(workspaceId, {
-          agentId: created.id,
-          expectedVersion: created.version,
-          config: source.draft,
-        });
+      : await agents.update(
+          workspaceId,
+          {
+            agentId: created.id,
+            expectedVersion: created.version,
+            config: source.draft,
+          },
+          by,
+        );
     return { status: 'created', agent, publishedVersion: 1 };
   };
 
@@ -94,7 +104,7 @@ export function createAgentTransferService({
       };
     },
 
-    async import(workspaceId, { file, agentId, expectedVersion, name }, author) {
+    async import(workspaceId, { file, agentId, expectedVersion, name }, by) {
       const parsed = readExportFile(file);
       if (agentId === undefined) {
         return createWithVersions(
@@ -105,15 +115,19 @@ export function createAgentTransferService({
             draft: parsed.draft,
             published: parsed.published.config,
           },
-          author,
+          by,
         );
       }
       // Only the draft changes: the person reviews it, then publishes (agents.publish).
-      const agent = await agents.update(workspaceId, {
-        agentId,
-        ...(expectedVersion !== undefined && { expectedVersion }),
-        config: parsed.draft,
-      });
+      const agent = await agents.update(
+        workspaceId,
+        {
+          agentId,
+          ...(expectedVersion !== undefined && { expectedVersion }),
+          config: parsed.draft,
+        },
+        by,
+      );
       return {
         status: 'draft',
         agent,
@@ -121,13 +135,13 @@ export function createAgentTransferService({
       };
     },
 
-    async duplicate(workspaceId, { agentId, name }, author) {
+    async duplicate(workspaceId, { agentId, name }, by) {
       const source = await agents.getRecord(workspaceId, agentId);
       const live = await published(workspaceId, agentId);
       return createWithVersions(
         workspaceId,
         { name, description: source.description, draft: source.config, published: live.config },
-        author,
+        by,
       );
     },
   };

@@ -17,6 +17,7 @@ import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentRecord } from '../ports/agent-store.port.ts';
 import type { AgentReferences } from '../ports/agent-references.port.ts';
+import type { Actor } from '../ports/audit-store.port.ts';
 import type {
   AgentVersionRecord,
   AgentVersionStore,
@@ -66,6 +67,8 @@ export interface AgentVersionService {
   deleteVersion(
     workspaceId: string,
     input: { agentId: string; version: number },
+    /** Who the audit log records (audit-recorders.ts). */
+    by?: Actor,
   ): Promise<AgentDeleteVersionOutput>;
   /** Publishes a just-created agent's config as its version 1. */
   publishFirst(workspaceId: string, agent: AgentRecord, author?: VersionAuthor): Promise<void>;

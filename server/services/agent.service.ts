@@ -11,6 +11,8 @@ import { ConflictError, invalidInput, NotFoundError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentReferences } from '../ports/agent-references.port.ts';
 import type { AgentPosition, AgentRecord, AgentStore } from '../ports/agent-store.port.ts';
+import type { Actor } from '../ports/audit-store.port.ts';
+import { changesBetween, type AuditLog } from './audit.service.ts';
 
 /** A successful `update`: the agent as stored now, and which fields the update gave. */
 export interface AgentChange {
@@ -28,10 +30,17 @@ export type AgentChangeListener = (change: AgentChange) => void | Promise<void>;
 export interface AgentService {
   list(workspaceId: string, input: AgentListQuery): Promise<AgentList>;
   get(workspaceId: string, agentId: string): Promise<Agent>;
-  /** Creates the agent; `author` is who its version 1 is published by (see `afterCreate`). */
-  create(workspaceId: string, input: AgentCreateData, author?: VersionAuthor): Promise<Agent>;
-  update(workspaceId: string, input: AgentUpdateData): Promise<Agent>;
-  delete(workspaceId: string, agentId: string): Promise<AgentDeleted>;
+  /**
+   * Creates the agent; `by` is who its version 1 is published by (see `afterCreate`) and who the
+   * audit log records.
+   */
+  create(workspaceId: string, input: AgentCreateData, by?: Actor): Promise<Agent>;
+  /**
+   * Records `agent.update` (the diff) when `by` is given; without it the update is part of a
+   * change its caller records (a restore records `agent.restore`).
+   */
+  update(workspaceId: string, input: AgentUpdateData, by?: Actor): Promise<Agent>;
+  delete(workspaceId: string, agentId: string, by?: Actor): Promise<AgentDeleted>;
   /** The stored record (Dates, not strings), for other services such as the config resolver. */
   getRecord(workspaceId: string, agentId: string): Promise<AgentRecord>;
   /**
@@ -53,6 +62,7 @@ export function createAgentService({
   references,
   afterCreate,
   beforeConfigChange,
+  audit,
   logger,
 }: {
   store: AgentStore;
@@ -69,6 +79,8 @@ export function createAgentService({
    * config published as version 1 first, so what its calls run stays what it was.
    */
   beforeConfigChange?: (workspaceId: string, agentId: string) => Promise<void>;
+  /** Where changes are recorded (after they succeed). */
+  audit?: AuditLog;
   logger?: Logger;
 }): AgentService {
   const listeners = new Set<AgentChangeListener>();
@@ -80,6 +92,23 @@ export function createAgentService({
         logger?.error('an agent-change listener failed', { agentId: change.agent.id, error });
       }
     }
+  };
+
+  /** `agent.update` with the diff; `version` says which stored versions it is between. */
+  const recordUpdate = async (
+    workspaceId: string,
+    by: Actor,
+    before: AgentRecord | null,
+    after: AgentRecord,
+  ) => {
+    const parts = ({ name, description, config }: AgentRecord) => ({ name, description, config });
+    await audit?.record(workspaceId, by, {
+      action: 'agent.update',
+      target: { type: 'agent', id: after.id, name: after.name },
+      agentId: after.id,
+      changes: before ? changesBetween(parts(before), parts(after)) : [],
+      details: { version: { from: before?.version ?? null, to: after.version } },
+    });
   };
 
   const getRecord = async (workspaceId: string, id: string) => {
@@ -120,20 +149,28 @@ export function createAgentService({
       return () => listeners.delete(listener);
     },
 
-    async create(workspaceId, input, author) {
+    async create(workspaceId, input, by) {
       const record = await store.create(workspaceId, {
         name: input.name,
         description: input.description ?? '',
         config: input.config ?? {},
       });
+      const author = by && { kind: by.kind, id: by.id };
       await afterCreate?.(workspaceId, record, author).catch((error: unknown) => {
         logger?.error("publishing a new agent's version 1 failed", { agentId: record.id, error });
+      });
+      await audit?.record(workspaceId, by, {
+        action: 'agent.create',
+        target: { type: 'agent', id: record.id, name: record.name },
+        agentId: record.id,
       });
       return toAgent(record);
     },
 
-    async update(workspaceId, { agentId, expectedVersion, ...patch }) {
+    async update(workspaceId, { agentId, expectedVersion, ...patch }, by) {
       if (patch.config !== undefined) await beforeConfigChange?.(workspaceId, agentId);
+      // Read only to diff it for the audit log (versions tell whether another write came between).
+      const before = audit && by ? await store.get(workspaceId, agentId) : null;
       const outcome = await store.update(workspaceId, agentId, patch, expectedVersion);
       switch (outcome.status) {
         case 'updated': {
@@ -141,6 +178,7 @@ export function createAgentService({
             (field) => patch[field] !== undefined,
           );
           await notifyChanged({ agent: outcome.agent, fields });
+          if (by) await recordUpdate(workspaceId, by, before, outcome.agent);
           return toAgent(outcome.agent);
         }
         case 'not_found':
@@ -165,7 +203,7 @@ export function createAgentService({
       }
     },
 
-    async delete(workspaceId, id) {
+    async delete(workspaceId, id, by) {
       const numbers = (await references?.liveNumbersForAgent(workspaceId, id)) ?? [];
       if (numbers.length > 0) {
         const agent = await store.get(workspaceId, id);
@@ -185,6 +223,11 @@ export function createAgentService({
       }
       const deleted = await store.softDelete(workspaceId, id, now());
       if (!deleted?.deletedAt) throw agentNotFound(id);
+      await audit?.record(workspaceId, by, {
+        action: 'agent.delete',
+        target: { type: 'agent', id, name: deleted.name },
+        agentId: id,
+      });
       return { id: deleted.id, deletedAt: deleted.deletedAt.toISOString() };
     },
   };

@@ -8,7 +8,9 @@ import {
 import type { AuthFailure, Caller } from '../context.ts';
 import { NotFoundError, ForbiddenError, invalidInput } from '../errors.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '../ports/api-key-store.port.ts';
+import type { Actor } from '../ports/audit-store.port.ts';
 import type { AgentService } from './agent.service.ts';
+import type { AuditLog } from './audit.service.ts';
 
 /** Characters of a key kept in clear to recognise it (`sb_sk_` + 4). */
 const START_LENGTH = 10;
@@ -31,10 +33,10 @@ export interface KeyCreator {
 }
 
 export interface ApiKeyService {
-  /** The key in clear once (`secret`), and its record as lists show it. */
-  create(creator: KeyCreator, key: NewKey): Promise<{ key: ApiKey; secret: string }>;
+  /** The key in clear once (`secret`), and its record as lists show it. `by`: for the audit log. */
+  create(creator: KeyCreator, key: NewKey, by?: Actor): Promise<{ key: ApiKey; secret: string }>;
   list(workspaceId: string): Promise<ApiKey[]>;
-  revoke(workspaceId: string, id: string): Promise<ApiKey>;
+  revoke(workspaceId: string, id: string, by?: Actor): Promise<ApiKey>;
   /**
    * The caller an `Authorization: Bearer` value stands for, or why it is refused. `origin` is the
    * request's Origin header: a publishable key answers only to the origins it lists.
@@ -45,6 +47,8 @@ export interface ApiKeyService {
 export interface ApiKeyServiceDeps {
   store: ApiKeyStore;
   agents: Pick<AgentService, 'getRecord'>;
+  /** Where changes are recorded (after they succeed); never a key's secret. */
+  audit?: AuditLog;
   now?: () => Date;
   random?: (size: number) => Buffer;
 }
@@ -58,7 +62,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
   const random = deps.random ?? randomBytes;
 
   return {
-    async create(creator, input) {
+    async create(creator, input, by) {
       const { mayGrant } = creator;
       if (input.kind === 'secret' && mayGrant !== 'all') {
         // A key never holds more than its creator may do.
@@ -90,6 +94,19 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
         agentIds: input.kind === 'publishable' ? input.agentIds && unique(input.agentIds) : null,
         createdBy: creator.createdBy,
       });
+      await deps.audit?.record(creator.workspaceId, by, {
+        action: 'key.create',
+        target: { type: 'key', id: record.id, name: record.name },
+        details: {
+          kind: record.kind,
+          start: record.start,
+          scopes: record.scopes,
+          ...(record.kind === 'publishable' && {
+            origins: record.origins,
+            agentIds: record.agentIds,
+          }),
+        },
+      });
       return { key: toApiKey(record), secret };
     },
 
@@ -97,13 +114,18 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
       return (await deps.store.list(workspaceId, KEYS_LIST_LIMIT)).map(toApiKey);
     },
 
-    async revoke(workspaceId, id) {
+    async revoke(workspaceId, id, by) {
       const revoked = await deps.store.revoke(workspaceId, id, now());
       if (!revoked) {
         throw new NotFoundError('No such key, or it is already revoked', {
           details: { reason: 'not-found', resource: 'key', id },
         });
       }
+      await deps.audit?.record(workspaceId, by, {
+        action: 'key.revoke',
+        target: { type: 'key', id, name: revoked.name },
+        details: { kind: revoked.kind, start: revoked.start },
+      });
       return toApiKey(revoked);
     },
 
@@ -138,12 +160,14 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
         ? {
             workspaceId: record.workspaceId,
             actor: { kind: 'api-key', id: record.id },
+            actorName: record.name,
             permissions,
             scopes: record.scopes,
           }
         : {
             workspaceId: record.workspaceId,
             actor: { kind: 'publishable-key', id: record.id },
+            actorName: record.name,
             permissions,
             scopes: record.scopes,
             limits: { agentIds: record.agentIds },

@@ -11,6 +11,7 @@ import type {
 } from '../../shared/telephony.schema.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentReferences } from '../ports/agent-references.port.ts';
+import type { Actor } from '../ports/audit-store.port.ts';
 import type { DidRouteStore } from '../ports/did-route-store.port.ts';
 import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
@@ -27,13 +28,17 @@ import { createTelephonySync } from './telephony-sync.ts';
 export interface TelephonyService {
   listRoutes(workspaceId: string, input: DidRouteListQuery): Promise<DidRouteList>;
   getRoute(workspaceId: string, routeId: string): Promise<DidRoute>;
-  /** Saves the route, then brings LiveKit in step; the answer's `sync` says how that went. */
+  /**
+   * Saves the route, then brings LiveKit in step; the answer's `sync` says how that went. `by`:
+   * who the audit log records (see audit-recorders.ts).
+   */
   createRoute(
     workspaceId: string,
     input: Omit<DidRouteCreateData, 'agentVersion'> & { agentVersion?: number | null },
+    by?: Actor,
   ): Promise<DidRoute>;
-  updateRoute(workspaceId: string, input: DidRouteUpdateData): Promise<DidRoute>;
-  deleteRoute(workspaceId: string, routeId: string): Promise<DidRouteDeleted>;
+  updateRoute(workspaceId: string, input: DidRouteUpdateData, by?: Actor): Promise<DidRoute>;
+  deleteRoute(workspaceId: string, routeId: string, by?: Actor): Promise<DidRouteDeleted>;
   /** The agent a call to the number reaches, with its config resolved as `session.start` does. */
   resolve(workspaceId: string, input: TelephonyResolveData): Promise<TelephonyResolveOutput>;
   /**

@@ -5,6 +5,8 @@ import { ConflictError, NotFoundError, RefusedError, UnauthorizedError } from '.
 import { FIRST_WORKSPACE_ID } from '../identity.ts';
 import type { Logger } from '../logger.ts';
 import type { AccountUser, Accounts } from '../ports/accounts.port.ts';
+import type { Actor } from '../ports/audit-store.port.ts';
+import type { AuditLog } from './audit.service.ts';
 import type {
   InvitationRecord,
   MemberRecord,
@@ -35,19 +37,21 @@ export interface WorkspaceService {
   create(owner: AccountUser, name: string): Promise<Membership>;
   /** A workspace by id (NOT_FOUND when there is none). */
   get(workspaceId: string): Promise<Workspace>;
-  rename(workspaceId: string, name: string): Promise<Workspace>;
+  /** The methods that change something take `by`, who the audit log records. */
+  rename(workspaceId: string, name: string, by?: Actor): Promise<Workspace>;
 
   listMembers(workspaceId: string): Promise<Member[]>;
-  setRole(workspaceId: string, userId: string, role: Role): Promise<Member>;
-  removeMember(workspaceId: string, userId: string): Promise<void>;
+  setRole(workspaceId: string, userId: string, role: Role, by?: Actor): Promise<Member>;
+  removeMember(workspaceId: string, userId: string, by?: Actor): Promise<void>;
 
   /** An invitation and its one-time link token (returned once; only its hash is kept). */
   invite(
     workspaceId: string,
     invitation: { email: string; role: Role; invitedBy: string },
+    by?: Actor,
   ): Promise<{ invitation: Invitation; token: string }>;
   listInvitations(workspaceId: string): Promise<Invitation[]>;
-  revokeInvitation(workspaceId: string, id: string): Promise<void>;
+  revokeInvitation(workspaceId: string, id: string, by?: Actor): Promise<void>;
   previewInvitation(token: string): Promise<InvitationPreview>;
   /**
    * Accepts as the signed-in person (their e-mail must be the invited one), or — nobody signed in
@@ -62,6 +66,8 @@ export interface WorkspaceService {
 export interface WorkspaceServiceDeps {
   store: WorkspaceStore;
   accounts: Pick<Accounts, 'create' | 'findByEmail'>;
+  /** Where changes are recorded (after they succeed); never an invitation's token. */
+  audit?: AuditLog;
   logger?: Logger;
   now?: () => Date;
   random?: (size: number) => Buffer;
@@ -120,7 +126,11 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
     }
   };
 
-  const join = async (invitation: InvitationRecord, user: AccountUser): Promise<Membership> => {
+  const join = async (
+    invitation: InvitationRecord,
+    user: AccountUser,
+    joiner: Actor,
+  ): Promise<Membership> => {
     const workspace = await store.getWorkspace(invitation.workspaceId);
     if (!workspace) throw invitationNotFound(invitation.id);
     // Spent before the membership is added: of an accept and a revoke (or two accepts) racing,
@@ -139,6 +149,11 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       workspaceId: invitation.workspaceId,
       userId: user.id,
       role: outcome.member.role,
+    });
+    await deps.audit?.record(invitation.workspaceId, joiner, {
+      action: 'member.join',
+      target: { type: 'member', id: user.id, name: user.email },
+      details: { role: outcome.member.role, invitationId: invitation.id },
     });
     return toMembership(workspace, outcome.member);
   };
@@ -176,9 +191,15 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       return toWorkspace(workspace);
     },
 
-    async rename(workspaceId, name) {
+    async rename(workspaceId, name, by) {
+      const before = deps.audit ? await store.getWorkspace(workspaceId) : null;
       const workspace = await store.renameWorkspace(workspaceId, name);
       if (!workspace) throw workspaceNotFound(workspaceId);
+      await deps.audit?.record(workspaceId, by, {
+        action: 'workspace.rename',
+        target: { type: 'workspace', id: workspaceId, name: workspace.name },
+        details: { name: { from: before?.name ?? null, to: workspace.name } },
+      });
       return toWorkspace(workspace);
     },
 
@@ -186,24 +207,34 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       return (await store.listMembers(workspaceId, MEMBERS_LIST_LIMIT)).map(toMember);
     },
 
-    async setRole(workspaceId, userId, role) {
+    async setRole(workspaceId, userId, role, by) {
       const member = await store.getMember(workspaceId, userId);
       if (!member) throw memberNotFound(userId);
       if (member.role === role) return toMember(member);
       if (role !== 'owner') await keepAnOwner(workspaceId, member);
       const updated = await store.setRole(workspaceId, userId, role);
       if (!updated) throw memberNotFound(userId);
+      await deps.audit?.record(workspaceId, by, {
+        action: 'member.role',
+        target: { type: 'member', id: userId, name: updated.email },
+        details: { role: { from: member.role, to: updated.role } },
+      });
       return toMember(updated);
     },
 
-    async removeMember(workspaceId, userId) {
+    async removeMember(workspaceId, userId, by) {
       const member = await store.getMember(workspaceId, userId);
       if (!member) throw memberNotFound(userId);
       await keepAnOwner(workspaceId, member);
       if (!(await store.removeMember(workspaceId, userId))) throw memberNotFound(userId);
+      await deps.audit?.record(workspaceId, by, {
+        action: 'member.remove',
+        target: { type: 'member', id: userId, name: member.email },
+        details: { role: member.role },
+      });
     },
 
-    async invite(workspaceId, { email, role, invitedBy }) {
+    async invite(workspaceId, { email, role, invitedBy }, by) {
       const token = `${INVITATION_TOKEN_PREFIX}${random(32).toString('base64url')}`;
       const at = now();
       const record = await store.createInvitation({
@@ -214,6 +245,12 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
         invitedBy,
         expiresAt: new Date(at.getTime() + INVITATION_TTL_MS),
       });
+      // The token is the link's credential: never recorded.
+      await deps.audit?.record(workspaceId, by, {
+        action: 'member.invite',
+        target: { type: 'member', id: record.id, name: email },
+        details: { role, invitationId: record.id },
+      });
       return { invitation: toInvitation(record), token };
     },
 
@@ -223,10 +260,15 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
       );
     },
 
-    async revokeInvitation(workspaceId, id) {
+    async revokeInvitation(workspaceId, id, by) {
       if (!(await store.spendInvitation(workspaceId, id, 'revoked', now()))) {
         throw invitationNotFound(id);
       }
+      await deps.audit?.record(workspaceId, by, {
+        action: 'member.invitation-revoke',
+        target: { type: 'member', id },
+        details: { invitationId: id },
+      });
     },
 
     async previewInvitation(token) {
@@ -251,7 +293,7 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
             { details: { reason: 'wrong-account', email: invitation.email } },
           );
         }
-        return join(invitation, as.user);
+        return join(invitation, as.user, personActor(as.user));
       }
       const created = await deps.accounts.create({
         email: invitation.email,
@@ -264,7 +306,7 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps): WorkspaceSer
           { details: { reason: 'account-exists', email: invitation.email } },
         );
       }
-      return join(invitation, created.user);
+      return join(invitation, created.user, personActor(created.user));
     },
   };
 }
@@ -295,5 +337,15 @@ function toInvitation(record: InvitationRecord): Invitation {
     invitedBy: record.invitedBy,
     createdAt: record.createdAt.toISOString(),
     expiresAt: record.expiresAt.toISOString(),
+  };
+}
+
+/** A person acting through an invitation link (signed in, or just given an account). */
+function personActor(user: AccountUser & { sessionId?: string }): Actor {
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.name,
+    ...(user.sessionId !== undefined && { sessionId: user.sessionId }),
   };
 }

@@ -1,3 +1,4 @@
+import type { AuditStore } from '../ports/audit-store.port.ts';
 import type { AgentVersionStore } from '../ports/agent-version-store.port.ts';
 import { createMemoryAgentVersionStore } from '../adapters/memory/agent-version-store.memory.ts';
 import type { RedispatchPolicy } from '../services/call-history.service.ts';
@@ -48,6 +49,8 @@ export interface BuildServicesOptions {
   store?: AgentStore;
   /** Agents' published versions; in memory unless given. */
   agentVersionStore?: AgentVersionStore;
+  /** The audit log; in memory unless given. */
+  auditStore?: AuditStore;
   storage?: StorageKind;
   /** LiveKit for session.start; unconfigured unless given (createMemoryLiveKitRooms for a fake). */
   rooms?: LiveKitRooms;
@@ -91,6 +94,7 @@ export function buildServices(options: BuildServicesOptions = {}): Services {
   return createServices({
     agentStore: options.store ?? createMemoryAgentStore(),
     agentVersionStore: options.agentVersionStore ?? createMemoryAgentVersionStore(),
+    ...(options.auditStore && { auditStore: options.auditStore }),
     routeStore: options.routes ?? createMemoryDidRouteStore(),
     workspaceStore: options.workspaceStore ?? createMemoryWorkspaceStore(),
     keyStore: options.keyStore ?? createMemoryApiKeyStore(),

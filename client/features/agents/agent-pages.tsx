@@ -68,6 +68,7 @@ function AgentDetail({ agent }: { agent: Agent }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const { deleteAgent } = useDeleteAgent();
   const canWrite = useCan('agents:write');
+  const canReadAudit = useCan('audit:read');
 
   return (
     <div className="page page--wide">
@@ -85,6 +86,11 @@ function AgentDetail({ agent }: { agent: Agent }) {
           </p>
         </div>
         <div className="page-header__actions">
+          {canReadAudit && (
+            <Link className="button button--ghost" to={`/audit?agent=${agent.id}`}>
+              History
+            </Link>
+          )}
           <AgentTransferActions agent={agent} />
           {canWrite && (
             <button
