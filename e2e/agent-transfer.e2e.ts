@@ -5,11 +5,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiClient,
+  chooseFile,
   connectBrowser,
   horizontalOverflow,
   openPage,
   PHONE,
   screenshot,
+  streamText,
   uniqueName,
 } from './support/browser.ts';
 
@@ -37,25 +39,6 @@ function agentIdOf(page: Page): string {
   const id = /\/agents\/([0-9a-f]{24})$/.exec(new URL(page.url()).pathname)?.[1];
   if (!id) throw new Error(`not on an agent page: ${page.url()}`);
   return id;
-}
-
-/** Picks `content` as a file in the picker the click opens. */
-async function chooseFile(page: Page, button: string, fileName: string, content: string) {
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-  await chooser.setFiles({
-    name: fileName,
-    mimeType: 'application/json',
-    buffer: Buffer.from(content),
-  });
-}
-
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 describe('agent export, import and duplicate', () => {

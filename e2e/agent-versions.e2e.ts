@@ -1,19 +1,22 @@
 // Agent versions in a real Chromium against the built app and a real database: the draft and
 // published state of the agent page, publishing with a note, the history, a diff, a restore that
-// publishes, and a phone number pinned to a version.
+// publishes, a phone number pinned to a version, deleting versions, and the agent exported and
+// imported again (as a new agent, and into the draft).
 //
 // The journey is one test made of named steps (each waits for what the user sees, then checks the
-// stored data through the API): later steps (export → import) are appended as further steps.
+// stored data through the API).
 
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiClient,
+  chooseFile,
   connectBrowser,
   horizontalOverflow,
   openPage,
   PHONE,
   screenshot,
+  streamText,
   uniqueName,
 } from './support/browser.ts';
 
@@ -277,12 +280,64 @@ async function deleteVersions(page: Page, agent: Agent): Promise<void> {
   expect((await versionsOf(agent.id)).map((version) => version.version)).toEqual([4, 3, 2]);
 }
 
+/**
+ * Export downloads the draft and the published version (v4, with its hash); imported from the
+ * agents list it is a new agent whose v1 is that config; imported into the agent's draft it shows
+ * as unpublished changes and publishes nothing.
+ */
+async function exportAndImport(page: Page, agent: Agent): Promise<void> {
+  await page.goto(`/agents/${agent.id}`);
+  await publishing(page).getByText('Published v4').waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  const file = JSON.parse(await streamText(await download.createReadStream())) as {
+    agent: { name: string };
+    draft: Record<string, unknown>;
+    published: { version: number; configHash: string; config: Record<string, unknown> };
+  };
+  const v4 = await api.agents.version.query({ agentId: agent.id, version: 4 });
+  expect(file.published).toEqual({ version: 4, configHash: v4.configHash, config: v4.config });
+  expect(file.draft).toEqual((await api.agents.get.query({ agentId: agent.id })).config);
+
+  const importedName = uniqueName('Versioned copy');
+  await page.goto('/agents');
+  await chooseFile(
+    page,
+    'Import agent',
+    download.suggestedFilename(),
+    JSON.stringify({ ...file, agent: { ...file.agent, name: importedName } }),
+  );
+  await page.getByRole('heading', { level: 1, name: importedName }).waitFor();
+  await publishing(page).getByText('Published v1').waitFor();
+  const importedId = /\/agents\/([0-9a-f]{24})$/.exec(new URL(page.url()).pathname)?.[1] ?? '';
+  const [copyV1] = await versionsOf(importedId);
+  expect(copyV1).toMatchObject({ version: 1, configHash: v4.configHash });
+
+  await page.goto(`/agents/${agent.id}`);
+  await publishing(page).getByText('Published v4').waitFor();
+  await chooseFile(
+    page,
+    'Import into draft',
+    'edited.switchboard-agent.json',
+    JSON.stringify({ ...file, draft: { ...file.draft, greeting: 'From the edited file' } }),
+  );
+  await publishing(page).getByText('Unpublished changes').waitFor();
+  await screenshot(page, 'desktop-agent-versions-imported-draft');
+  expect((await api.agents.get.query({ agentId: agent.id })).config.greeting).toBe(
+    'From the edited file',
+  );
+  expect((await versionsOf(agent.id)).map((version) => version.version)).toEqual([4, 3, 2]);
+}
+
 /** On a phone the publish bar, the history and the diff fit the width. */
 async function onAPhone(agent: Agent): Promise<void> {
   const { context, page } = await openPage(browser, PHONE);
   try {
     await page.goto(`/agents/${agent.id}`);
-    await publishing(page).getByText('Published v4').waitFor();
+    // The draft imported last differs from v4.
+    await publishing(page).getByText('Unpublished changes').waitFor();
     await versionRow(page, 'v3').getByText('Restored from v1').waitFor();
     await page.getByRole('combobox', { name: 'From', exact: true }).selectOption('2');
     await page.getByRole('combobox', { name: 'To', exact: true }).selectOption('4');
@@ -295,7 +350,7 @@ async function onAPhone(agent: Agent): Promise<void> {
 }
 
 describe('agent versions', () => {
-  test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version → a publish that meets a newer draft → deleting versions', async () => {
+  test('edit → unpublished → publish with a note → history → diff v1↔v2 → restore v1 and publish → a number pinned to a version → a publish that meets a newer draft → deleting versions → export → import', async () => {
     const agent = await api.agents.create.mutate({
       name: uniqueName('Versioned'),
       config: {
@@ -314,6 +369,7 @@ describe('agent versions', () => {
       await pinNumber(page, agent);
       await publishAfterConflict(page, agent);
       await deleteVersions(page, agent);
+      await exportAndImport(page, agent);
     } finally {
       await context.close();
     }

@@ -130,3 +130,28 @@ export function apiClient(baseUrl = e2eContext().baseUrl, apiKey = e2eContext().
 export function uniqueName(label: string): string {
   return `${label} ${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Picks `content` as the file in the picker that clicking the button named `button` opens. */
+export async function chooseFile(
+  page: Page,
+  button: string,
+  fileName: string,
+  content: string,
+): Promise<void> {
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  await chooser.setFiles({
+    name: fileName,
+    mimeType: 'application/json',
+    buffer: Buffer.from(content),
+  });
+}
+
+/** A download's (or any stream's) content as UTF-8 text. */
+export async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
