@@ -1,6 +1,4 @@
 import { useState } from 'react';
-import { VERSION_NOTE_MAX_LENGTH } from '../../../shared/agent-version.schema.ts';
-import { Field } from '../../components/field.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { apiErrorInfo, describeApiError } from '../../lib/api-error.ts';
 import { toast } from '../../lib/toast-store.ts';
@@ -9,6 +7,7 @@ import { useCan } from '../account/account-context.ts';
 import type { Agent } from './agent-cache.ts';
 import { useDraftStatus, useVersionsChanged } from './version-cache.ts';
 import { publishOutcome, summarizeChanges, versionName } from './version-labels.ts';
+import { VersionNoteField } from './version-note-field.tsx';
 import './versions.css';
 
 /**
@@ -185,22 +184,12 @@ function PublishDialog({ agent, open, changeSummary, onClose }: PublishDialogPro
           <p>Not published: {describeApiError(publish.error)}</p>
         </div>
       )}
-      <Field
+      <VersionNoteField
         id={`publish-note-${agent.id}`}
-        label="Note"
         hint="Optional: why this change, for the history (e.g. “Shorter greeting”)."
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input"
-            rows={2}
-            maxLength={VERSION_NOTE_MAX_LENGTH}
-            value={note}
-            onChange={(event) => setNote(event.target.value)}
-          />
-        )}
-      </Field>
+        value={note}
+        onChange={setNote}
+      />
     </ModalDialog>
   );
 }

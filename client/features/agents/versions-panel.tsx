@@ -1,6 +1,5 @@
 import { useId, useState } from 'react';
 import type { AgentVersionSummary, VersionSelector } from '../../../shared/agent-version.schema.ts';
-import { VERSION_NOTE_MAX_LENGTH } from '../../../shared/agent-version.schema.ts';
 import { ConfirmDeleteDialog } from '../../components/confirm-delete-dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { LoadMore } from '../../components/load-more.tsx';
@@ -13,6 +12,7 @@ import { useCan } from '../account/account-context.ts';
 import { useStoreSavedAgent, type Agent } from './agent-cache.ts';
 import { useAuthorNames, useVersionsChanged } from './version-cache.ts';
 import { VersionDiff } from './version-diff.tsx';
+import { VersionNoteField } from './version-note-field.tsx';
 import {
   describeAuthor,
   parseSide,
@@ -390,22 +390,12 @@ function RestoreDialog({ agent, version, onClose }: RestoreDialogProps) {
         Publish it right away as a new version
       </label>
       {publish && (
-        <Field
+        <VersionNoteField
           id={`${fieldId}-note`}
-          label="Note"
           hint="Optional: why, for the history (e.g. “Back to the old greeting”)."
-        >
-          {(control) => (
-            <textarea
-              {...control}
-              className="input"
-              rows={2}
-              maxLength={VERSION_NOTE_MAX_LENGTH}
-              value={note}
-              onChange={(event) => setNote(event.target.value)}
-            />
-          )}
-        </Field>
+          value={note}
+          onChange={setNote}
+        />
       )}
     </ModalDialog>
   );
