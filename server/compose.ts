@@ -113,8 +113,7 @@ export function createServices(wiring: ServiceWiring): Services {
     references: createRouteReferences(wiring.routeStore),
     afterCreate: (workspaceId, agent, author) =>
       agentVersions.publishFirst(workspaceId, agent, author),
-    beforeConfigChange: async (workspaceId, agentId) =>
-      agentVersions.ensurePublished(workspaceId, await agents.getRecord(workspaceId, agentId)),
+    beforeConfigChange: (workspaceId, agent) => agentVersions.ensurePublished(workspaceId, agent),
     audit,
     ...logger,
   });

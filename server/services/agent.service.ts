@@ -14,14 +14,6 @@ import type { AgentPosition, AgentRecord, AgentStore } from '../ports/agent-stor
 import type { Actor } from '../ports/audit-store.port.ts';
 import { changesBetween, type AuditLog } from './audit.service.ts';
 
-/** A successful `update`: the agent as stored now, and which fields the update gave. */
-export interface AgentChange {
-  agent: AgentRecord;
-  fields: ('name' | 'description' | 'config')[];
-}
-/** Called after an update; its failures are logged and never fail the update. */
-export type AgentChangeListener = (change: AgentChange) => void | Promise<void>;
-
 /**
  * Inputs arrive parsed by the router's shared schemas (ids lower case, names normalised). Every
  * method works inside the workspace given first (the caller's): another workspace's agent is
@@ -48,8 +40,6 @@ export interface AgentService {
    * which agent something points at; ids no agent has are left out.
    */
   namesByIds(workspaceId: string, agentIds: readonly string[]): Promise<Map<string, string>>;
-  /** Registers a listener for successful updates (e.g. telephony re-syncs the agent's numbers). */
-  onAgentChanged(listener: AgentChangeListener): () => void;
 }
 
 /**
@@ -78,22 +68,11 @@ export function createAgentService({
    * Runs before a config change is stored: an agent stored before versions gets its current
    * config published as version 1 first, so what its calls run stays what it was.
    */
-  beforeConfigChange?: (workspaceId: string, agentId: string) => Promise<void>;
+  beforeConfigChange?: (workspaceId: string, agent: AgentRecord) => Promise<void>;
   /** Where changes are recorded (after they succeed). */
   audit?: AuditLog;
   logger?: Logger;
 }): AgentService {
-  const listeners = new Set<AgentChangeListener>();
-  const notifyChanged = async (change: AgentChange) => {
-    for (const listener of listeners) {
-      try {
-        await listener(change);
-      } catch (error) {
-        logger?.error('an agent-change listener failed', { agentId: change.agent.id, error });
-      }
-    }
-  };
-
   /** `agent.update` with the diff; `version` says which stored versions it is between. */
   const recordUpdate = async (
     workspaceId: string,
@@ -144,11 +123,6 @@ export function createAgentService({
       return store.namesByIds(workspaceId, agentIds);
     },
 
-    onAgentChanged(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-
     async create(workspaceId, input, by) {
       const record = await store.create(workspaceId, {
         name: input.name,
@@ -168,16 +142,14 @@ export function createAgentService({
     },
 
     async update(workspaceId, { agentId, expectedVersion, ...patch }, by) {
-      if (patch.config !== undefined) await beforeConfigChange?.(workspaceId, agentId);
-      // Read only to diff it for the audit log (versions tell whether another write came between).
-      const before = audit && by ? await store.get(workspaceId, agentId) : null;
+      const changesConfig = patch.config !== undefined && beforeConfigChange !== undefined;
+      // One read, before the write, for the config hook and the audit log's diff (versions tell
+      // whether another write came between). A missing agent is the update's NOT_FOUND below.
+      const before = changesConfig || (audit && by) ? await store.get(workspaceId, agentId) : null;
+      if (changesConfig && before) await beforeConfigChange(workspaceId, before);
       const outcome = await store.update(workspaceId, agentId, patch, expectedVersion);
       switch (outcome.status) {
         case 'updated': {
-          const fields = (['name', 'description', 'config'] as const).filter(
-            (field) => patch[field] !== undefined,
-          );
-          await notifyChanged({ agent: outcome.agent, fields });
           if (by) await recordUpdate(workspaceId, by, before, outcome.agent);
           return toAgent(outcome.agent);
         }

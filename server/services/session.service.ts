@@ -27,7 +27,7 @@ import type { RoomStore } from '../ports/room-store.port.ts';
 import type { AgentService } from './agent.service.ts';
 import type { AgentVersionService } from './agent-version.service.ts';
 import type { CallReportService } from './call-report.service.ts';
-import { createConfigResolver } from './config-resolver.ts';
+import { resolveAgentConfig } from './config-resolver.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
 /** Who starts a session: the parts of the request's caller this service reads. */
@@ -233,17 +233,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           issues: [{ path: ['agentVersion'], message: 'Running the draft needs agents:write' }],
         });
       }
-      let ran: { version: number | null } = { version: null };
-      const resolver = createConfigResolver({
-        loadStoredConfig: async (id) => {
-          const loaded = await loadAgentConfig(workspaceId, id, selector);
-          ran = loaded;
-          return loaded.config;
-        },
-      });
-      const config = await resolver.resolve({
-        ...(input.agentId !== undefined && { agentId: input.agentId }),
-        ...(input.agentConfig !== undefined && { overrides: input.agentConfig }),
+      const loaded =
+        input.agentId === undefined
+          ? null
+          : await loadAgentConfig(workspaceId, input.agentId, selector);
+      const config = resolveAgentConfig({
+        stored: loaded?.config,
+        overrides: input.agentConfig,
       });
       const jobMetadata: AgentJobMetadata = { agentId, config };
       // The dispatch's metadata also carries the call's report credential (known once the call is
@@ -288,7 +284,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           workspaceId,
           type: 'web',
           agentId,
-          agentVersion: ran.version,
+          agentVersion: loaded?.version ?? null,
           draft: agentId !== null && selector === 'draft',
           roomName,
           config,

@@ -17,7 +17,7 @@ import type { SipDispatch } from '../ports/sip-dispatch.port.ts';
 import type { ResolvedAgentConfig } from '../../shared/session.schema.ts';
 import type { AgentService } from './agent.service.ts';
 import type { AgentVersionService } from './agent-version.service.ts';
-import { createConfigResolver } from './config-resolver.ts';
+import { resolveAgentConfig } from './config-resolver.ts';
 import { createTelephonyRoutes } from './telephony-routes.ts';
 import { createTelephonySync } from './telephony-sync.ts';
 
@@ -84,10 +84,7 @@ export function createRouteConfigResolver(
       agentVersion === null
         ? await versions.published(workspaceId, agentId)
         : await versions.get(workspaceId, agentId, agentVersion);
-    const config = await createConfigResolver({
-      loadStoredConfig: async () => found.config,
-    }).resolve({ agentId });
-    return { config, version: found.version };
+    return { config: resolveAgentConfig({ stored: found.config }), version: found.version };
   };
 }
 
